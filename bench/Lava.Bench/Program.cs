@@ -1,0 +1,3 @@
+using Lava.Bench;
+
+return await BenchRunner.RunAsync(args);
