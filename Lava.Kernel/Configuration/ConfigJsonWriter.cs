@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Lava.Kernel.Configuration;
 
 /// <summary>Renders a resolved tree as indented JSON with object keys in ordinal order, so output is diffable.</summary>
-internal static partial class ConfigJsonWriter
+internal static class ConfigJsonWriter
 {
     public static string Write(HoconNode node)
     {
@@ -69,21 +68,18 @@ internal static partial class ConfigJsonWriter
 
     private static void WriteNumber(Utf8JsonWriter writer, string text)
     {
-        // Keep the written spelling (`1.0`, `1e3`) unless it is not valid JSON, such as `007`.
-        if (JsonNumber().IsMatch(text))
-        {
-            writer.WriteRawValue(text);
-        }
-        else if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        // Raw values would break the indentation, so numbers go through typed writes; decimal keeps `1.50` as written.
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
             writer.WriteNumberValue(integer);
+        }
+        else if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact))
+        {
+            writer.WriteNumberValue(exact);
         }
         else
         {
             writer.WriteNumberValue(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
         }
     }
-
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex JsonNumber();
 }
