@@ -161,7 +161,7 @@ internal sealed partial class HoconParser
                 value = ParseValue(fieldPath);
                 break;
             default:
-                throw new ConfigException(separator.Origin, $"expected '=' or ':' after key '{HoconPath.Render(key)}'");
+                throw new ConfigException(separator.Origin, $"expected '=' or ':' after key '{string.Join('.', key)}'");
         }
 
         for (var i = key.Count - 1; i > 0; i--)
