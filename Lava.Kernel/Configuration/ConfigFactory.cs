@@ -37,7 +37,7 @@ public static class ConfigFactory
         {
             return new Config(HoconParser.ParseFile(path));
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException($"{path}: cannot read configuration file: {e.Message}", e);
         }

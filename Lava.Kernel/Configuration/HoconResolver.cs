@@ -46,16 +46,16 @@ internal sealed class HoconResolver
             return done;
         }
 
+        // Only substitution-bearing fields go on the trail: containers are entered, not waited on.
         var traced = node is not (HoconObject or HoconArray);
-        var label = path is null ? node.Origin.ToString() : HoconPath.Render(path);
         if (!_inProgress.Add(node))
         {
-            throw new ConfigException(node.Origin, $"substitution cycle: {string.Join(" -> ", _trail)} -> {label}");
+            throw new ConfigException(node.Origin, $"substitution cycle: {string.Join(" -> ", _trail)} -> {Label(node, path)}");
         }
 
         if (traced)
         {
-            _trail.Add(label);
+            _trail.Add(Label(node, path));
         }
 
         try
@@ -79,6 +79,9 @@ internal sealed class HoconResolver
             }
         }
     }
+
+    private static string Label(HoconNode node, IReadOnlyList<string>? path) =>
+        path is null ? node.Origin.ToString() : HoconPath.Render(path);
 
     private HoconObject ResolveObject(HoconObject obj, IReadOnlyList<string>? path)
     {

@@ -12,6 +12,9 @@ internal sealed class HoconTokenizer(string text, string description)
     // Characters an unquoted string may not contain; some are reserved by the spec for future syntax.
     private const string Forbidden = "$\"{}[]:=,+#`^?!@*&\\";
 
+    private static readonly (string Word, TokenKind Kind)[] Keywords =
+        [("true", TokenKind.True), ("false", TokenKind.False), ("null", TokenKind.Null)];
+
     private int _pos;
     private int _line = 1;
     private int _column = 1;
@@ -182,7 +185,7 @@ internal sealed class HoconTokenizer(string text, string description)
     private HoconToken ReadUnquoted(ConfigOrigin origin)
     {
         // Keywords count only at the start of an unquoted run: `truefoo` is `true` then `foo`.
-        foreach (var (word, kind) in new[] { ("true", TokenKind.True), ("false", TokenKind.False), ("null", TokenKind.Null) })
+        foreach (var (word, kind) in Keywords)
         {
             if (string.CompareOrdinal(text, _pos, word, 0, word.Length) == 0)
             {

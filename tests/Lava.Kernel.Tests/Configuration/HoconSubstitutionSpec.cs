@@ -221,4 +221,28 @@ public sealed class HoconSubstitutionSpec
 
         Assert.Equal(1, config.GetInt("a"));
     }
+
+    [Fact]
+    public void Resolver_must_drop_array_elements_whose_optional_substitution_is_missing()
+    {
+        var config = Parse($"a = [1, ${{?{UniqueVariable()}}}, 3]");
+
+        Assert.Equal(["1", "3"], config.GetStringList("a"));
+    }
+
+    [Fact]
+    public void Resolver_must_merge_an_object_reached_through_a_substitution_with_the_previous_object()
+    {
+        var config = Parse("""
+            defaults { timeout = 5s, retries = 3 }
+            job = { name = boot }
+            job = ${defaults}
+            job { retries = 5 }
+            """);
+
+        Assert.Equal("boot", config.GetString("job.name"));
+        Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("job.timeout"));
+        Assert.Equal(5, config.GetInt("job.retries"));
+        Assert.Equal(3, config.GetInt("defaults.retries"));
+    }
 }

@@ -207,5 +207,26 @@ public sealed class HoconSyntaxSpec
         Assert.True(config.IsEmpty);
     }
 
+    [Fact]
+    public void Parser_must_accept_crlf_line_endings_and_count_lines_by_newline()
+    {
+        var config = Parse("a = 1\r\nb = two words\r\n");
+
+        Assert.Equal(1, config.GetInt("a"));
+        Assert.Equal("two words", config.GetString("b"));
+        var error = Assert.Throws<ConfigException>(() => ConfigFactory.ParseString("a = 1\r\nb ! 2\r\n", "crlf.conf"));
+        Assert.Equal((2, 3), (error.Line, error.Column));
+    }
+
+    [Fact]
+    public void Parser_must_read_dashes_and_dots_after_a_value_start_as_unquoted_text()
+    {
+        var config = Parse("jvm = -Xmx512m\nip = 127.0.0.1\nversion = 1.2.3-rc1");
+
+        Assert.Equal("-Xmx512m", config.GetString("jvm"));
+        Assert.Equal("127.0.0.1", config.GetString("ip"));
+        Assert.Equal("1.2.3-rc1", config.GetString("version"));
+    }
+
     internal static string Compact(string json) => string.Concat(json.Where(c => !char.IsWhiteSpace(c)));
 }
