@@ -1,1 +1,3 @@
-return 0;
+using Lava.Cli;
+
+return await LavaCli.CreateRootCommand().Parse(args).InvokeAsync();
