@@ -1,0 +1,98 @@
+using System.Net.Sockets;
+using Lava.Kernel.Persistence.Internal;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Lava.Kernel.Persistence.PostgreSql;
+
+/// <summary>
+/// What the PostgreSQL journal and snapshot store share: the connection pool, the schema migration on first use,
+/// and the mapping of connection failures to <see cref="PersistenceStoreUnavailableException"/>.
+/// </summary>
+internal sealed class PostgreSqlStore : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger _logger;
+    private readonly RetryingInitializer _initializer;
+
+    public PostgreSqlStore(PersistenceStorageSettings settings, string applicationName, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Settings = settings;
+        Names = SqlNames.For(settings, withSchema: true);
+        _logger = logger;
+
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        builder.ConnectionStringBuilder.CommandTimeout = (int)Math.Ceiling(settings.CommandTimeout.TotalSeconds);
+        builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
+        Endpoint = $"PostgreSQL at {builder.ConnectionStringBuilder.Host}:{builder.ConnectionStringBuilder.Port}";
+        _dataSource = builder.Build();
+        _initializer = new RetryingInitializer(ct => PostgreSqlMigrations.ApplyAsync(this, _logger, ct));
+    }
+
+    public PersistenceStorageSettings Settings { get; }
+
+    public SqlNames Names { get; }
+
+    /// <summary>Names the server in errors, e.g. <c>PostgreSQL at 127.0.0.1:5432</c>.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>Opens a pooled connection, after the schema is migrated when auto-initialize is on.</summary>
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (Settings.AutoInitialize)
+        {
+            await _initializer.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return await OpenWithoutMigrationAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<NpgsqlConnection> OpenWithoutMigrationAsync(CancellationToken cancellationToken) =>
+        _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on a fresh pooled connection and maps connection failures. After a
+    /// failure every idle pooled connection is dropped: a server restart breaks them all, and reusing one would
+    /// fail the next operation too.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await operation(connection).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    public async Task RunAsync(Func<NpgsqlConnection, Task> operation, CancellationToken cancellationToken) =>
+        await RunAsync<bool>(async c => { await operation(c).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Maps <paramref name="error"/> to <see cref="PersistenceStoreUnavailableException"/> when it means the server is unreachable.</summary>
+    public Exception Translate(Exception error) => IsUnavailable(error) ? Unavailable(error) : error;
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private PersistenceStoreUnavailableException Unavailable(Exception error)
+    {
+        PersistenceLog.StoreUnavailable(_logger, error, Endpoint);
+        _dataSource.Clear();
+        return new PersistenceStoreUnavailableException(Endpoint, error);
+    }
+
+    private static bool IsUnavailable(Exception error) => error switch
+    {
+        PersistenceStoreUnavailableException => false,
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+        SocketException or IOException or TimeoutException => true,
+        _ => error.InnerException is { } inner && IsUnavailable(inner),
+    };
+}
