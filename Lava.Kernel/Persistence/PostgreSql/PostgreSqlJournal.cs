@@ -49,6 +49,7 @@ public sealed class PostgreSqlJournal : IJournal
         ArgumentNullException.ThrowIfNull(onReplayed);
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         var names = _reads.Names;
+        var delivered = false;
         return _reads.RunAsync(async connection =>
         {
             using var command = new NpgsqlCommand(
@@ -69,11 +70,12 @@ public sealed class PostgreSqlJournal : IJournal
                     var manifest = reader.GetString(2);
                     var payload = _registry.Deserialize(manifest, reader.GetFieldValue<byte[]>(3), persistenceId, sequenceNr);
                     var timestamp = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero);
+                    delivered = true;
                     await onReplayed(new PersistentRepr(persistenceId, sequenceNr, payload, manifest, null, timestamp)).ConfigureAwait(false);
                 }
             }
             return true;
-        }, cancellationToken);
+        }, cancellationToken, canRetry: () => !delivered);
     }
 
     /// <inheritdoc />
@@ -170,7 +172,6 @@ public sealed class PostgreSqlJournal : IJournal
                 i++;
             }
 
-            // Unlike RunAsync's callers, the batching writer maps errors itself (it must see unique violations raw).
             return InsertAsync(store, ids, sequenceNrs, createdAt, manifests, payloads, cancellationToken);
         }
 
@@ -178,11 +179,9 @@ public sealed class PostgreSqlJournal : IJournal
 
         public Exception Translate(Exception error) => store.Translate(error);
 
-        private static async Task InsertAsync(
-            PostgreSqlStore store, string[] ids, long[] sequenceNrs, long[] createdAt, string[] manifests, byte[][] payloads, CancellationToken cancellationToken)
-        {
-            var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+        private static Task InsertAsync(
+            PostgreSqlStore store, string[] ids, long[] sequenceNrs, long[] createdAt, string[] manifests, byte[][] payloads, CancellationToken cancellationToken) =>
+            store.RunAsync(async connection =>
             {
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
@@ -200,7 +199,6 @@ public sealed class PostgreSqlJournal : IJournal
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
-            }
-        }
+            }, cancellationToken);
     }
 }

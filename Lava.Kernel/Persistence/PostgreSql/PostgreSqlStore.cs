@@ -51,19 +51,32 @@ internal sealed class PostgreSqlStore : IAsyncDisposable
         _dataSource.OpenConnectionAsync(cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="operation"/> on a fresh pooled connection and maps connection failures. After a
-    /// failure every idle pooled connection is dropped: a server restart breaks them all, and reusing one would
-    /// fail the next operation too.
+    /// Runs <paramref name="operation"/> on a pooled connection and maps connection failures to
+    /// <see cref="PersistenceStoreUnavailableException"/>. A server restart breaks every idle pooled connection
+    /// and Npgsql only notices on use, so on a connection failure the pool is emptied and the operation runs once
+    /// more on a fresh connection. That is safe for every operation here: a journal insert that did commit before
+    /// the failure meets the unique constraint on the retry (a conflict, never a duplicate); deletes and the
+    /// snapshot upsert are idempotent; replay retries only while <paramref name="canRetry"/> says nothing was
+    /// handed out yet.
     /// </summary>
-    public async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> operation, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> operation, CancellationToken cancellationToken, Func<bool>? canRetry = null)
     {
         try
         {
-            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                return await operation(connection).ConfigureAwait(false);
-            }
+            return await RunOnceAsync(operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnavailable(e) && (canRetry?.Invoke() ?? true))
+        {
+            _dataSource.Clear();
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw Unavailable(e);
+        }
+
+        try
+        {
+            return await RunOnceAsync(operation, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsUnavailable(e))
         {
@@ -78,6 +91,15 @@ internal sealed class PostgreSqlStore : IAsyncDisposable
     public Exception Translate(Exception error) => IsUnavailable(error) ? Unavailable(error) : error;
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private async Task<T> RunOnceAsync<T>(Func<NpgsqlConnection, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await operation(connection).ConfigureAwait(false);
+        }
+    }
 
     private PersistenceStoreUnavailableException Unavailable(Exception error)
     {
