@@ -20,9 +20,6 @@ internal sealed partial record SqlNames(string Journal, string Metadata, string 
             schema);
     }
 
-    /// <summary>Prefix for index names, unique per table set so that two journals in one schema don't clash.</summary>
-    public static string IndexPrefix(PersistenceStorageSettings settings) => settings.SnapshotTableName;
-
     private static string Quote(string identifier)
     {
         if (!Identifier().IsMatch(identifier))
