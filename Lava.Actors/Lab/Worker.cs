@@ -1,0 +1,62 @@
+namespace Lava.Actors.Lab;
+
+/// <summary>
+/// Whether a worker is connected, as LAVA's <c>Worker.state</c>. Owned by the cluster layer, never by admins.
+/// The values are LAVA's stored integers.
+/// </summary>
+public enum WorkerState
+{
+    /// <summary>Connected to the master and sending heartbeats.</summary>
+    Online = 0,
+
+    /// <summary>Not connected; the state of every new worker.</summary>
+    Offline = 1,
+}
+
+/// <summary>What admins allow a worker to do, as LAVA's <c>Worker.health</c>; the values are LAVA's stored integers.</summary>
+public enum WorkerHealth
+{
+    /// <summary>May join and have its devices scheduled; the default.</summary>
+    Active = 0,
+
+    /// <summary>May join, but its devices are not scheduled.</summary>
+    Maintenance = 1,
+
+    /// <summary>Out of service: refused when it tries to join.</summary>
+    Retired = 2,
+}
+
+/// <summary>
+/// A worker as the master knows it. <see cref="TokenHash"/> is the SHA-256 of its token (see
+/// <see cref="ApiTokens"/>); the token itself is never stored.
+/// </summary>
+/// <param name="Hostname">The worker's name, unique in the lab (see <see cref="WorkerNames"/>).</param>
+/// <param name="Description">Free text for admins; empty when none was given.</param>
+/// <param name="State">Online or Offline, set by the cluster layer through <see cref="IWorkerRegistry.SetStateAsync"/>.</param>
+/// <param name="Health">Active, Maintenance or Retired, set by admins.</param>
+/// <param name="Enabled">False after an admin disabled it: it is refused until enabled again.</param>
+/// <param name="TokenRevoked">True after an admin revoked its token: it is refused until a new token is issued.</param>
+/// <param name="TokenHash">Lower-case hex SHA-256 of the current token.</param>
+/// <param name="LastPing">When the cluster layer last heard from it; null if never.</param>
+/// <param name="JobLimit">LAVA's job limit: at most this many of its devices busy at once; 0 = no limit.</param>
+public sealed record Worker(
+    string Hostname,
+    string Description,
+    WorkerState State,
+    WorkerHealth Health,
+    bool Enabled,
+    bool TokenRevoked,
+    string TokenHash,
+    DateTimeOffset? LastPing,
+    int JobLimit);
+
+/// <summary>
+/// A partial update of a <see cref="Worker"/> applied atomically by <see cref="IWorkerRegistry.UpdateAsync"/>;
+/// a null property leaves the stored value unchanged.
+/// </summary>
+public sealed record WorkerChange(
+    string? Description = null,
+    WorkerHealth? Health = null,
+    bool? Enabled = null,
+    bool? TokenRevoked = null,
+    string? TokenHash = null);
