@@ -6,13 +6,17 @@ namespace Lava.Cli;
 /// <summary>The command tree of <c>lava-cli</c>; each verb lives in its own file under Commands/.</summary>
 internal static class LavaCli
 {
-    /// <summary>Exit code for input the user must fix (an invalid or missing configuration file).</summary>
+    /// <summary>Exit code when the master refused a request or could not be reached.</summary>
+    public const int ExitApiError = 1;
+
+    /// <summary>Exit code for input the user must fix: bad usage, an invalid or missing configuration file, no token.</summary>
     public const int ExitInvalidInput = 2;
 
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("Command-line client for the Lava board farm.");
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(WorkersCommand.Create());
         return root;
     }
 }

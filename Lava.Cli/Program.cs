@@ -1,3 +1,7 @@
+using System.CommandLine.Invocation;
 using Lava.Cli;
 
-return await LavaCli.CreateRootCommand().Parse(args).InvokeAsync();
+var parse = LavaCli.CreateRootCommand().Parse(args);
+var exitCode = await parse.InvokeAsync();
+// System.CommandLine reports usage errors with 1; Lava keeps 1 for API errors and uses 2 for usage.
+return parse.Action is ParseErrorAction ? LavaCli.ExitInvalidInput : exitCode;

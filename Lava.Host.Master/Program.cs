@@ -1,9 +1,41 @@
-using System.Reflection;
+using Lava.Host.Master;
+using Lava.Kernel.Configuration;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-var app = builder.Build();
+const string Usage = "usage: Lava.Host.Master [--config FILE] [--http HOST:PORT] [--cluster HOST:PORT] [--data-dir DIR]";
 
-var version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-app.MapGet("/api/v0.2/system/version/", () => Results.Json(new { version }));
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
 
-app.Run();
+MasterOptions options;
+try
+{
+    options = MasterOptions.Parse(args, Environment.GetEnvironmentVariable(MasterOptions.DataDirVariable));
+}
+catch (Exception e) when (e is MasterUsageException or ConfigException)
+{
+    Console.Error.WriteLine($"lava master: {e.Message}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+try
+{
+    await using var app = await MasterHost.CreateAsync(options);
+    // Returns after SIGTERM or Ctrl-C once the host has stopped cleanly.
+    await app.RunAsync();
+    return 0;
+}
+catch (MasterUsageException e)
+{
+    Console.Error.WriteLine($"lava master: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"lava master: {e.Message}");
+    return 1;
+}
+

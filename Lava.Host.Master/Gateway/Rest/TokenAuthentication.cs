@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Lava.Actors.Lab;
+
+namespace Lava.Host.Master.Gateway.Rest;
+
+/// <summary>
+/// <c>Authorization: Token T</c> on everything under /api/v0.2/ except the version endpoint, which clients call
+/// before they have credentials. Answers 401 with Django REST framework's messages, else records the caller for
+/// <see cref="Caller"/>.
+/// </summary>
+internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore tokens, JsonSerializerOptions json)
+{
+    public const string ApiPrefix = "/api/v0.2";
+    private const string VersionPath = "/api/v0.2/system/version";
+    private const string Scheme = "Token ";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments(ApiPrefix, StringComparison.OrdinalIgnoreCase)
+            || path.Value!.TrimEnd('/').Equals(VersionPath, StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            await RefuseAsync(context, "Authentication credentials were not provided.");
+            return;
+        }
+
+        var user = await tokens.FindByTokenHashAsync(ApiTokens.Hash(header[Scheme.Length..].Trim()), context.RequestAborted);
+        if (user is null)
+        {
+            await RefuseAsync(context, "Invalid token.");
+            return;
+        }
+
+        if (!user.IsActive)
+        {
+            await RefuseAsync(context, "User inactive or deleted.");
+            return;
+        }
+
+        context.Features.Set(user);
+        await next(context);
+    }
+
+    /// <summary>The authenticated user of a request under /api/v0.2/ (the middleware let it through).</summary>
+    public static ApiUser Caller(HttpContext context) =>
+        context.Features.Get<ApiUser>() ?? throw new InvalidOperationException("no authenticated user: the token middleware did not run");
+
+    private Task RefuseAsync(HttpContext context, string detail)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Token";
+        return context.Response.WriteAsJsonAsync(new ApiError(detail), json, context.RequestAborted);
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using Lava.Actors.Lab;
+using Lava.Host.Master.Cluster;
+
+namespace Lava.Host.Master.Gateway.Rest;
+
+/// <summary>
+/// <c>/api/v0.2/workers/</c>: LAVA's list and detail, plus the admin verbs (superuser only) as POSTs on the
+/// worker's sub-resources. Input is validated completely before the one store write each verb makes.
+/// </summary>
+internal static class WorkersApi
+{
+    private const int DefaultPageSize = 50;
+
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        var workers = api.MapGroup("/workers");
+        workers.MapGet("/", ListAsync);
+        workers.MapPost("/", CreateAsync);
+        workers.MapGet("/{hostname}/", ShowAsync);
+        workers.MapMethods("/{hostname}/", ["PATCH"], UpdateAsync);
+        workers.MapPost("/{hostname}/enable/", (HttpContext c, string hostname, WorkerAdministration admin) =>
+            ChangeAsync(c, hostname, "enabled", admin.EnableAsync));
+        workers.MapPost("/{hostname}/disable/", (HttpContext c, string hostname, WorkerAdministration admin) =>
+            ChangeAsync(c, hostname, "disabled", admin.DisableAsync));
+        workers.MapPost("/{hostname}/maintenance/", (HttpContext c, string hostname, WorkerAdministration admin) =>
+            ChangeAsync(c, hostname, "set to maintenance", (h, ct) => admin.SetHealthAsync(h, WorkerHealth.Maintenance, ct)));
+        workers.MapPost("/{hostname}/retire/", (HttpContext c, string hostname, WorkerAdministration admin) =>
+            ChangeAsync(c, hostname, "retired", (h, ct) => admin.SetHealthAsync(h, WorkerHealth.Retired, ct)));
+        workers.MapPost("/{hostname}/revoke/", (HttpContext c, string hostname, WorkerAdministration admin) =>
+            ChangeAsync(c, hostname, "revoked the token of", admin.RevokeAsync));
+        workers.MapPost("/{hostname}/token/", IssueTokenAsync);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, IWorkerRegistry registry)
+    {
+        var query = context.Request.Query;
+        if (!TryReadInt(query["limit"], DefaultPageSize, 1, out var limit))
+        {
+            return ApiErrors.BadRequest("limit", "limit must be a positive integer");
+        }
+
+        if (!TryReadInt(query["offset"], 0, 0, out var offset))
+        {
+            return ApiErrors.BadRequest("offset", "offset must be a non-negative integer");
+        }
+
+        var all = await registry.ListAsync(context.RequestAborted);
+        var page = all.Skip(offset).Take(limit).Select(WorkerResource.From).ToList();
+        var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}";
+        var next = offset + limit < all.Count ? $"{baseUrl}?limit={limit}&offset={offset + limit}" : null;
+        var previous = offset > 0 ? $"{baseUrl}?limit={limit}&offset={Math.Max(0, offset - limit)}" : null;
+        return Results.Ok(new Page<WorkerResource>(all.Count, next, previous, page));
+    }
+
+    private static async Task<IResult> ShowAsync(string hostname, IWorkerRegistry registry, CancellationToken cancellationToken) =>
+        await registry.FindAsync(hostname, cancellationToken) is { } worker
+            ? Results.Ok(WorkerResource.From(worker))
+            : ApiErrors.WorkerNotFound(hostname);
+
+    private static async Task<IResult> CreateAsync(HttpContext context, WorkerAdministration admin, ClusterIdentity cluster, JsonSerializerOptions json, ILogger<WorkerAdministration> logger)
+    {
+        if (!IsSuperuser(context))
+        {
+            return ApiErrors.Forbidden();
+        }
+
+        var (body, error) = await ReadBodyAsync<CreateWorkerRequest>(context, json);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (WorkerNames.Validate(body?.Hostname) is { } invalid)
+        {
+            return ApiErrors.BadRequest("hostname", invalid);
+        }
+
+        WorkerHealth? requested = null;
+        if (body!.Health is not null && (requested = WorkerNames.ParseHealth(body.Health)) is null)
+        {
+            return ApiErrors.BadRequest("health", $"health '{body.Health}' is invalid: use ACTIVE, MAINTENANCE or RETIRED");
+        }
+
+        if (body.Disabled == true && requested is not (null or WorkerHealth.Retired))
+        {
+            return ApiErrors.BadRequest("disabled", $"disabled creates a RETIRED worker, which contradicts health '{body.Health}'");
+        }
+
+        var health = body.Disabled == true ? WorkerHealth.Retired : requested ?? WorkerHealth.Active;
+        var issued = await admin.TryCreateAsync(body.Hostname!, body.Description ?? "", health, context.RequestAborted);
+        if (issued is null)
+        {
+            return ApiErrors.Conflict("hostname", $"worker '{body.Hostname}' already exists");
+        }
+
+        LogMessages.WorkerChanged(logger, TokenAuthentication.Caller(context).Username, "added", issued.Worker.Hostname);
+        return Results.Created($"{TokenAuthentication.ApiPrefix}/workers/{issued.Worker.Hostname}/", WorkerTokenResource.From(issued, cluster));
+    }
+
+    private static async Task<IResult> UpdateAsync(HttpContext context, string hostname, WorkerAdministration admin, JsonSerializerOptions json, ILogger<WorkerAdministration> logger)
+    {
+        if (!IsSuperuser(context))
+        {
+            return ApiErrors.Forbidden();
+        }
+
+        var (body, error) = await ReadBodyAsync<UpdateWorkerRequest>(context, json);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        WorkerHealth? health = null;
+        if (body?.Health is { } text)
+        {
+            health = WorkerNames.ParseHealth(text);
+            if (health is null)
+            {
+                return ApiErrors.BadRequest("health", $"health '{text}' is invalid: use ACTIVE, MAINTENANCE or RETIRED");
+            }
+        }
+
+        var worker = await admin.UpdateAsync(hostname, body?.Description, health, context.RequestAborted);
+        if (worker is null)
+        {
+            return ApiErrors.WorkerNotFound(hostname);
+        }
+
+        LogMessages.WorkerChanged(logger, TokenAuthentication.Caller(context).Username, "updated", hostname);
+        return Results.Ok(WorkerResource.From(worker));
+    }
+
+    private static async Task<IResult> ChangeAsync(HttpContext context, string hostname, string verb, Func<string, CancellationToken, Task<Worker?>> change)
+    {
+        if (!IsSuperuser(context))
+        {
+            return ApiErrors.Forbidden();
+        }
+
+        var worker = await change(hostname, context.RequestAborted);
+        if (worker is null)
+        {
+            return ApiErrors.WorkerNotFound(hostname);
+        }
+
+        LogMessages.WorkerChanged(context.RequestServices.GetRequiredService<ILogger<WorkerAdministration>>(), TokenAuthentication.Caller(context).Username, verb, hostname);
+        return Results.Ok(WorkerResource.From(worker));
+    }
+
+    private static async Task<IResult> IssueTokenAsync(HttpContext context, string hostname, WorkerAdministration admin, ClusterIdentity cluster, ILogger<WorkerAdministration> logger)
+    {
+        if (!IsSuperuser(context))
+        {
+            return ApiErrors.Forbidden();
+        }
+
+        var issued = await admin.IssueTokenAsync(hostname, context.RequestAborted);
+        if (issued is null)
+        {
+            return ApiErrors.WorkerNotFound(hostname);
+        }
+
+        LogMessages.WorkerChanged(logger, TokenAuthentication.Caller(context).Username, "issued a new token to", hostname);
+        return Results.Ok(WorkerTokenResource.From(issued, cluster));
+    }
+
+    private static bool IsSuperuser(HttpContext context) => TokenAuthentication.Caller(context).IsSuperuser;
+
+    /// <summary>Reads a JSON body; an empty body is null, a malformed one a 400 naming the field the parser stopped at.</summary>
+    private static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpContext context, JsonSerializerOptions json)
+        where T : class
+    {
+        if (context.Request.ContentLength == 0)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (await JsonSerializer.DeserializeAsync<T>(context.Request.Body, json, context.RequestAborted), null);
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+            return (null, ApiErrors.BadRequest(field, field == "body" ? "the body is not a valid JSON object" : $"{field} has the wrong type"));
+        }
+    }
+
+    private static bool TryReadInt(string? text, int fallback, int minimum, out int value)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            value = fallback;
+            return true;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= minimum;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Lava.Host.Master;
+
+/// <summary>Every log statement of the master host, with stable event ids.</summary>
+internal static partial class LogMessages
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Lava master {Version} serving HTTP on {HttpAddresses}; cluster endpoint {ClusterEndpoint}; data directory {DataDir}")]
+    public static partial void MasterStarted(ILogger logger, string version, string httpAddresses, string clusterEndpoint, string dataDir);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Admin API token: {TokenPath}")]
+    public static partial void AdminTokenLocation(ILogger logger, string tokenPath);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Created the superuser admin; its token is in {TokenPath}")]
+    public static partial void AdminCreated(ILogger logger, string tokenPath);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "The token in {TokenPath} was unknown to the database; it is now a token of admin")]
+    public static partial void AdminTokenAdopted(ILogger logger, string tokenPath);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The superuser admin exists but {TokenPath} is missing; its tokens stay valid and no new one is written")]
+    public static partial void AdminTokenFileMissing(ILogger logger, string tokenPath);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Created the cluster certificate {CertificatePath}")]
+    public static partial void ClusterCertificateCreated(ILogger logger, string certificatePath);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Cluster certificate {CertificatePath}, SHA-256 fingerprint {Fingerprint}")]
+    public static partial void ClusterCertificateLoaded(ILogger logger, string certificatePath, string fingerprint);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Lava master stopped")]
+    public static partial void MasterStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "{User} {Verb} worker {Hostname}")]
+    public static partial void WorkerChanged(ILogger logger, string user, string verb, string hostname);
+}
