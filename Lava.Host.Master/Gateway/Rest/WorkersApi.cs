@@ -167,7 +167,7 @@ internal static class WorkersApi
 
     private static bool IsSuperuser(HttpContext context) => TokenAuthentication.Caller(context).IsSuperuser;
 
-    /// <summary>Reads a JSON body; an empty body is null, a malformed one a 400 naming the field the parser stopped at.</summary>
+    /// <summary>Reads a JSON body; an empty body is null, malformed JSON a 400 on "body", a value of the wrong type a 400 naming its field.</summary>
     private static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpContext context, JsonSerializerOptions json)
         where T : class
     {
@@ -176,14 +176,32 @@ internal static class WorkersApi
             return (null, null);
         }
 
+        JsonDocument document;
         try
         {
-            return (await JsonSerializer.DeserializeAsync<T>(context.Request.Body, json, context.RequestAborted), null);
+            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            var field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
-            return (null, ApiErrors.BadRequest(field, field == "body" ? "the body is not a valid JSON object" : $"{field} has the wrong type"));
+            return (null, ApiErrors.BadRequest("body", "the body is not valid JSON"));
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, ApiErrors.BadRequest("body", "the body must be a JSON object"));
+            }
+
+            try
+            {
+                return (document.RootElement.Deserialize<T>(json), null);
+            }
+            catch (JsonException e)
+            {
+                var field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+                return (null, ApiErrors.BadRequest(field, $"{field} has the wrong type"));
+            }
         }
     }
 

@@ -1,0 +1,77 @@
+using System.Net.Http.Headers;
+using Lava.Host.Master;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace Lava.Host.Master.Tests;
+
+/// <summary>
+/// A real master (Kestrel on a free loopback port) over a temporary data directory; <see cref="RestartAsync"/> keeps
+/// the directory, <see cref="DisposeAsync"/> stops the master and deletes it.
+/// </summary>
+internal sealed class TestMaster : IAsyncDisposable
+{
+    private WebApplication _app = null!;
+
+    private TestMaster(string dataDir) => DataDir = dataDir;
+
+    public string DataDir { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app.Services;
+
+    public string AdminToken => File.ReadAllText(Path.Combine(DataDir, "admin.token")).Trim();
+
+    public static async Task<TestMaster> StartAsync()
+    {
+        var master = new TestMaster(Path.Combine(Path.GetTempPath(), "lava-master-" + Guid.NewGuid().ToString("N")));
+        await master.StartAppAsync();
+        return master;
+    }
+
+    /// <summary>A client that sends <paramref name="token"/> (the admin's by default; none when empty).</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        token ??= AdminToken;
+        if (token.Length > 0)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Stops the master, runs <paramref name="whileStopped"/> (to change its files), and starts it again.</summary>
+    public async Task RestartAsync(Action? whileStopped = null)
+    {
+        await StopAppAsync();
+        whileStopped?.Invoke();
+        await StartAppAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAppAsync();
+        Directory.Delete(DataDir, recursive: true);
+    }
+
+    private async Task StartAppAsync()
+    {
+        _app = await MasterHost.CreateAsync(MasterOptions.ForDataDir(DataDir));
+        await _app.StartAsync();
+        var address = MasterHost.HttpAddresses(_app).Single();
+        Assert.DoesNotContain(":0", address[^2..], StringComparison.Ordinal);
+        BaseAddress = new Uri(address + "/");
+    }
+
+    private async Task StopAppAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        // Pooled SQLite connections keep lava.db open; the next start or the directory deletion needs it closed.
+        SqliteConnection.ClearAllPools();
+    }
+}
