@@ -15,6 +15,7 @@ public sealed class ActorSystem : IAsyncDisposable
     private readonly ActorCell _root;
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, InternalActorRef> _temp = new();
+    private readonly ConcurrentDictionary<Type, object> _extensions = new();
     private long _tempId;
 
     private ActorSystem(string name, ActorSystemSettings settings, TimeProvider time, ILoggerFactory loggerFactory)
@@ -97,6 +98,21 @@ public sealed class ActorSystem : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Terminate().ConfigureAwait(false);
+
+    /// <summary>Returns the extension of type <typeparamref name="T"/>, creating it once with <paramref name="create"/>.</summary>
+    public T GetOrAddExtension<T>(Func<ActorSystem, T> create) where T : class =>
+        (T)_extensions.GetOrAdd(typeof(T), static (_, state) => state.create(state.system), (create, system: this));
+
+    /// <summary>Installs an extension, replacing none: a second registration of the same type fails.</summary>
+    public T RegisterExtension<T>(T extension) where T : class
+    {
+        if (!_extensions.TryAdd(typeof(T), extension))
+            throw new InvalidOperationException($"the {typeof(T).Name} extension is already registered on {this}");
+        return extension;
+    }
+
+    /// <summary>The extension of type <typeparamref name="T"/>, or null when none is registered.</summary>
+    public T? GetExtension<T>() where T : class => _extensions.TryGetValue(typeof(T), out var e) ? (T)e : null;
 
     /// <summary>Finds a live local actor by its path without the address (<c>/user/a/b</c>), or null.</summary>
     public IActorRef? Resolve(string path)
