@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Lava.Kernel.Configuration;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
@@ -18,17 +19,19 @@ public abstract class TestKit : IAsyncLifetime
     private readonly Channel<DeadLetter> _deadLetters = Channel.CreateUnbounded<DeadLetter>();
     private int _probeCounter;
 
-    protected TestKit(ActorSystemSettings? settings = null, bool realTime = false)
+    protected TestKit(ActorSystemSettings? settings = null, bool realTime = false, Config? config = null)
     {
-        Settings = TestKitSettings.FromEnvironment();
         Time = realTime ? null : new ManualTimeProvider();
         Logs = new CapturingLoggerFactory();
-        Sys = ActorSystem.Create($"test-{Interlocked.Increment(ref s_systemCounter)}", new ActorSystemSetup
+        var setup = new ActorSystemSetup
         {
             Settings = settings ?? new ActorSystemSettings(),
             TimeProvider = (TimeProvider?)Time ?? TimeProvider.System,
             LoggerFactory = Logs,
-        });
+        };
+        var name = $"test-{Interlocked.Increment(ref s_systemCounter)}";
+        Sys = config is null ? ActorSystem.Create(name, setup) : ActorSystem.Create(name, config, setup);
+        Settings = TestKitSettings.From(Sys.Config);
         TestActor = CreateTestProbe("testActor");
         var writer = _deadLetters.Writer;
         var listener = Sys.SystemActorOf(Props.Create(() => new DeadLetterListener(writer)), "deadLetterListener");

@@ -17,10 +17,15 @@ public sealed record TestKitSettings
     /// <summary><c>akka.test.default-timeout</c>: the default for longer waits (shutdown, await-assert); 5 s.</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The settings with the time factor from the environment, when set.</summary>
-    public static TestKitSettings FromEnvironment()
+    /// <summary>The settings of <c>akka.test</c> in <paramref name="config"/>, with the time factor from the environment when set.</summary>
+    public static TestKitSettings From(Lava.Kernel.Configuration.Config config)
     {
-        var settings = new TestKitSettings();
+        var settings = new TestKitSettings
+        {
+            TimeFactor = config.GetDouble("akka.test.timefactor", 1.0),
+            SingleExpectDefault = config.GetTimeSpan("akka.test.single-expect-default", TimeSpan.FromSeconds(3)),
+            DefaultTimeout = config.GetTimeSpan("akka.test.default-timeout", TimeSpan.FromSeconds(5)),
+        };
         var text = Environment.GetEnvironmentVariable("LAVA_TEST_TIMEFACTOR");
         if (!string.IsNullOrWhiteSpace(text))
         {

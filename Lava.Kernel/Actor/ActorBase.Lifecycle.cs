@@ -29,7 +29,7 @@ public abstract partial class ActorBase
     /// <summary>Called on the new instance after a restart; by default calls <see cref="PreStart"/>.</summary>
     protected virtual void PostRestart(Exception reason) => PreStart();
 
-    internal void AroundPreStart() => PreStart();
+    internal virtual void AroundPreStart() => PreStart();
 
     internal void AroundPostStop() => PostStop();
 

@@ -29,6 +29,9 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
 
     internal readonly record struct Envelope(object Message, IActorRef? Sender);
 
+    /// <summary>How many turns this actor has had; lets tests observe the throughput bound.</summary>
+    internal long Turns { get; private set; }
+
     internal bool IsClosed => (Volatile.Read(ref _status) & ClosedFlag) != 0;
 
     /// <summary>Enqueues a user message. Safe from any thread.</summary>
@@ -76,6 +79,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     {
         var previous = t_current;
         t_current = this;
+        Turns++;
         try
         {
             ProcessSystemMessages();

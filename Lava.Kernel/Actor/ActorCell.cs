@@ -51,6 +51,21 @@ internal sealed partial class ActorCell : IActorContext
 
     internal void BindInstance(ActorBase actor) => _actor = actor;
 
+    /// <summary>Runs <paramref name="action"/> with <paramref name="sender"/> as the current sender, as if it were that message's turn.</summary>
+    internal void WithSender(IActorRef? sender, Action action)
+    {
+        var previous = _currentSender;
+        _currentSender = sender;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            _currentSender = previous;
+        }
+    }
+
     public void Become(Receive receive)
     {
         _behaviors ??= [];

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Lava.Kernel.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,6 +16,7 @@ public sealed class ActorSystem : IAsyncDisposable
     private readonly ActorCell _root;
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, InternalActorRef> _temp = new();
+    private readonly ConcurrentDictionary<Type, object> _extensions = new();
     private long _tempId;
 
     private ActorSystem(string name, ActorSystemSettings settings, TimeProvider time, ILoggerFactory loggerFactory)
@@ -35,12 +37,23 @@ public sealed class ActorSystem : IAsyncDisposable
         _root.Start();
     }
 
+    /// <summary>Creates a system configured by <paramref name="config"/> (falling back to the kernel's reference.conf).</summary>
+    public static ActorSystem Create(string name, Config config, ActorSystemSetup? setup = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var resolved = config.WithFallback(ConfigFactory.Reference()).Resolve();
+        return Create(name, (setup ?? new ActorSystemSetup()) with { Settings = ActorSystemSettings.From(resolved), Config = resolved });
+    }
+
     /// <summary>Creates a system; its name may hold ASCII letters, digits, '-' and '_'.</summary>
     public static ActorSystem Create(string name, ActorSystemSetup? setup = null)
     {
         ValidateSystemName(name);
         setup ??= new ActorSystemSetup();
-        return new ActorSystem(name, setup.Settings, setup.TimeProvider ?? TimeProvider.System, setup.LoggerFactory ?? NullLoggerFactory.Instance);
+        return new ActorSystem(name, setup.Settings, setup.TimeProvider ?? TimeProvider.System, setup.LoggerFactory ?? NullLoggerFactory.Instance)
+        {
+            Config = setup.Config ?? ConfigFactory.Reference().Resolve(),
+        };
     }
 
     public string Name { get; }
@@ -48,6 +61,9 @@ public sealed class ActorSystem : IAsyncDisposable
     public Address Address { get; }
 
     public ActorSystemSettings Settings { get; }
+
+    /// <summary>The resolved configuration the system was made with (the reference configuration when none was given).</summary>
+    public Config Config { get; private init; } = Config.Empty;
 
     /// <summary>The one clock of this system: timers, scheduler and ask timeouts all follow it.</summary>
     public TimeProvider TimeProvider { get; }
@@ -97,6 +113,21 @@ public sealed class ActorSystem : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Terminate().ConfigureAwait(false);
+
+    /// <summary>Returns the extension of type <typeparamref name="T"/>, creating it once with <paramref name="create"/>.</summary>
+    public T GetOrAddExtension<T>(Func<ActorSystem, T> create) where T : class =>
+        (T)_extensions.GetOrAdd(typeof(T), static (_, state) => state.create(state.system), (create, system: this));
+
+    /// <summary>Installs an extension, replacing none: a second registration of the same type fails.</summary>
+    public T RegisterExtension<T>(T extension) where T : class
+    {
+        if (!_extensions.TryAdd(typeof(T), extension))
+            throw new InvalidOperationException($"the {typeof(T).Name} extension is already registered on {this}");
+        return extension;
+    }
+
+    /// <summary>The extension of type <typeparamref name="T"/>, or null when none is registered.</summary>
+    public T? GetExtension<T>() where T : class => _extensions.TryGetValue(typeof(T), out var e) ? (T)e : null;
 
     /// <summary>Finds a live local actor by its path without the address (<c>/user/a/b</c>), or null.</summary>
     public IActorRef? Resolve(string path)
@@ -158,6 +189,29 @@ public sealed record ActorSystemSettings
 
     /// <summary><c>akka.actor.guardian-supervisor-strategy</c>: the strategy of <c>/user</c>.</summary>
     public SupervisorStrategy GuardianStrategy { get; init; } = SupervisorStrategy.DefaultStrategy;
+
+    /// <summary>Reads the settings from a resolved configuration; a bad value fails naming its key.</summary>
+    public static ActorSystemSettings From(Config config)
+    {
+        var strategy = config.GetString("akka.actor.guardian-supervisor-strategy", "default");
+        var settings = new ActorSystemSettings
+        {
+            Throughput = config.GetInt("akka.actor.default-dispatcher.throughput"),
+            AskTimeout = config.GetTimeSpan("akka.actor.ask-timeout"),
+            StashCapacity = config.GetInt("akka.actor.default-mailbox.stash-capacity"),
+            LogDeadLetters = config.GetInt("akka.log-dead-letters"),
+            GuardianStrategy = strategy switch
+            {
+                "default" => SupervisorStrategy.DefaultStrategy,
+                "stopping" => SupervisorStrategy.StoppingStrategy,
+                _ => throw new ConfigException($"akka.actor.guardian-supervisor-strategy: '{strategy}' is not 'default' or 'stopping'"),
+            },
+        };
+        if (settings.Throughput < 1) throw new ConfigException($"akka.actor.default-dispatcher.throughput: must be at least 1, not {settings.Throughput}");
+        if (settings.AskTimeout <= TimeSpan.Zero || settings.AskTimeout == Timeout.InfiniteTimeSpan)
+            throw new ConfigException($"akka.actor.ask-timeout: must be a finite positive duration, not {settings.AskTimeout}");
+        return settings;
+    }
 }
 
 /// <summary>What a system is made with: its settings, its clock and where it logs.</summary>
@@ -169,4 +223,7 @@ public sealed record ActorSystemSetup
     public TimeProvider? TimeProvider { get; init; }
 
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>The resolved configuration to expose as <see cref="ActorSystem.Config"/>.</summary>
+    public Config? Config { get; init; }
 }

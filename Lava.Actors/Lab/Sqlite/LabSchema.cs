@@ -1,13 +1,14 @@
 namespace Lava.Actors.Lab.Sqlite;
 
 /// <summary>
-/// The lab database's migrations, applied in order and recorded in <c>schema_migrations</c>. Never edit a
-/// released migration: append a new one. Enumerations are stored as LAVA's integers, times as Unix milliseconds.
+/// The lab database's migrations, applied in order and recorded in <c>lab_schema_migrations</c> (not the journal's
+/// <c>schema_migrations</c>, since both may live in one lava.db). Never edit a released migration: append a new one.
+/// Enumerations are stored as LAVA's integers, times as Unix milliseconds.
 /// </summary>
 internal static class LabSchema
 {
     public const string CreateMigrationsTable =
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+        "CREATE TABLE IF NOT EXISTS lab_schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)";
 
     public static IReadOnlyList<(int Version, string Description, string Sql)> Migrations { get; } =
     [

@@ -191,7 +191,7 @@ public sealed class SqliteLabStore : IWorkerRegistry, ITokenStore
             await using var transaction = connection.BeginTransaction(deferred: false);
             await using var check = connection.CreateCommand();
             check.Transaction = transaction;
-            check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $version";
+            check.CommandText = "SELECT COUNT(*) FROM lab_schema_migrations WHERE version = $version";
             check.Parameters.AddWithValue("$version", version);
             if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
@@ -201,7 +201,7 @@ public sealed class SqliteLabStore : IWorkerRegistry, ITokenStore
             await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
             await using var record = connection.CreateCommand();
             record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($version, $description, $now)";
+            record.CommandText = "INSERT INTO lab_schema_migrations (version, description, applied_at) VALUES ($version, $description, $now)";
             record.Parameters.AddWithValue("$version", version);
             record.Parameters.AddWithValue("$description", description);
             record.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());

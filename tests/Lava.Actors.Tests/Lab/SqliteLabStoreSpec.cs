@@ -21,7 +21,7 @@ public sealed class SqliteLabStoreSpec : IAsyncLifetime
         await using var connection = new SqliteConnection($"Data Source={_lab.DatabasePath}");
         await connection.OpenAsync();
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode"));
-        Assert.Equal(2L, await ScalarAsync(connection, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(2L, await ScalarAsync(connection, "SELECT COUNT(*) FROM lab_schema_migrations"));
     }
 
     [Fact]
