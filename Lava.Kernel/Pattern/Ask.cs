@@ -38,6 +38,7 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
     private readonly string _name;
     private readonly ITimer? _timer;
     private readonly CancellationTokenRegistration _cancellation;
+    private int _completed;
 
     public PromiseActorRef(ActorSystem system, IActorRef target, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -64,7 +65,7 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
 
     public override ActorSystem System => _system;
 
-    public override bool IsTerminated => _promise.Task.IsCompleted;
+    public override bool IsTerminated => Volatile.Read(ref _completed) != 0;
 
     public override void Tell(object message, IActorRef? sender = null)
     {
@@ -87,12 +88,13 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
 
     private void TimedOut() => Complete(p => p.TrySetException(new AskTimeoutException(_timeoutMessage())));
 
+    /// <summary>Completes the promise once; the temporary actor is gone before anyone sees the result.</summary>
     private bool Complete(Func<TaskCompletionSource<T>, bool> complete)
     {
-        if (_promise.Task.IsCompleted || !complete(_promise)) return false;
+        if (Interlocked.Exchange(ref _completed, 1) != 0) return false;
         _timer?.Dispose();
         _cancellation.Dispose();
         _system.UnregisterTemp(_name);
-        return true;
+        return complete(_promise);
     }
 }
