@@ -75,6 +75,7 @@ internal sealed class Connection
         var encoder = _transport.CreateEncoder(batch);
         byte[]? large = null;
         var largeOffset = 0;
+        var closedCleanly = false;
         try
         {
             while (!token.IsCancellationRequested)
@@ -126,6 +127,7 @@ internal sealed class Connection
                 if (shutdown)
                 {
                     await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "shutdown", token).ConfigureAwait(false);
+                    closedCleanly = true;
                     return;
                 }
             }
@@ -140,9 +142,14 @@ internal sealed class Connection
         }
         finally
         {
-            // A failed writer must end the reader too, or the peer would look connected.
-            _cts.Cancel();
-            _socket.Abort();
+            // A failed writer must end the reader too, or the peer would look connected. After a clean
+            // close the reader waits for the peer's close instead: an abort now could discard the
+            // Shutdown frame still unread on the peer's side.
+            if (!closedCleanly)
+            {
+                _cts.Cancel();
+                _socket.Abort();
+            }
         }
     }
 

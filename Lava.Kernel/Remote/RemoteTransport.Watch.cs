@@ -13,6 +13,15 @@ public sealed partial class RemoteTransport
     private readonly Dictionary<(RemoteActorRef Watchee, InternalActorRef Watcher), long> _outboundWatches = [];
     private readonly Dictionary<(InternalActorRef Watchee, RemoteActorRef Watcher), long> _inboundWatches = [];
 
+    /// <summary>The watches remote actors hold on local ones, as (watchee, watcher).</summary>
+    internal IReadOnlyList<(IActorRef Watchee, IActorRef Watcher)> InboundWatchesForTest
+    {
+        get
+        {
+            lock (_watchGate) return [.. _inboundWatches.Keys.Select(k => ((IActorRef)k.Watchee, (IActorRef)k.Watcher))];
+        }
+    }
+
     internal void SendSystemMessage(RemoteActorRef target, SystemMessage message)
     {
         var association = AssociationOf(target.Path.Address);

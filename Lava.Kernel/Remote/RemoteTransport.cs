@@ -98,6 +98,12 @@ public sealed partial class RemoteTransport : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 
+    /// <summary>Cuts the connection to <paramref name="node"/> as a network failure would; the node is not removed.</summary>
+    internal void AbortConnection(UniqueAddress node)
+    {
+        if (_associations.TryGetValue(node.Address, out var association) && association.Node.Equals(node)) association.Current?.Abort();
+    }
+
     internal bool IsRemovedAddress(Address address) =>
         !_associations.ContainsKey(address) && _removed.Keys.Any(n => n.Address.Equals(address));
 
