@@ -12,8 +12,10 @@ public sealed record AdmissionRequest(UniqueAddress Node, IReadOnlyList<string> 
 /// <summary>The answer of an <see cref="IAdmissionPolicy"/>; a refusal's reason is sent to the dialing node.</summary>
 public sealed record AdmissionDecision(bool Accepted, string Reason)
 {
+    /// <summary>Admits the node.</summary>
     public static AdmissionDecision Accept { get; } = new(true, "");
 
+    /// <summary>Refuses the node; <paramref name="reason"/> is sent to it and logged.</summary>
     public static AdmissionDecision Refuse(string reason) => new(false, reason);
 }
 
@@ -32,6 +34,7 @@ public sealed class AcceptAllAdmissionPolicy : IAdmissionPolicy
 {
     public static AcceptAllAdmissionPolicy Instance { get; } = new();
 
+    /// <summary>Always <see cref="AdmissionDecision.Accept"/>.</summary>
     public ValueTask<AdmissionDecision> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AdmissionDecision.Accept);
 }
@@ -41,6 +44,7 @@ public sealed class RemoteAdmissionRefusedException : ActorKernelException
 {
     public RemoteAdmissionRefusedException(string reason) : base($"the remote node refused the connection: {reason}") => Reason = reason;
 
+    /// <summary>What the admission policy of the listening side said.</summary>
     public string Reason { get; }
 }
 

@@ -83,7 +83,7 @@ internal sealed class Connection
                 if (large is null && !_association.HasPending) await _association.WaitForFramesAsync(token).ConfigureAwait(false);
                 batch.Clear();
                 var shutdown = false;
-                while (_association.TryDequeueControl(out var control))
+                while (batch.Count < _chunkSize && _association.TryDequeueControl(out var control))
                 {
                     if (encoder.Encode(control) is { } kind) _transport.TraceFrame(kind, controlLane: true);
                 }

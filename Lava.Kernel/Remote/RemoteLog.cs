@@ -38,6 +38,9 @@ internal static partial class RemoteLog
     [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Ignored system message {MessageType} to remote actor {Recipient}")]
     public static partial void IgnoredSystemMessage(ILogger logger, string messageType, ActorPath recipient);
 
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Kestrel did not stop within {Timeout}")]
+    public static partial void ServerStopTimedOut(ILogger logger, TimeSpan timeout);
+
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Handshake from {EndPoint} failed: {Reason}")]
     public static partial void HandshakeFailed(ILogger logger, string endPoint, string reason);
 }

@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Lava.Kernel;
 
@@ -57,6 +56,20 @@ public sealed partial class RemoteTransport
         transportReady.SetResult(transport);
         RemoteLog.Listening(transport.Log, system.Name, transport.Address, transport.UniqueAddress);
         return transport;
+    }
+
+    /// <summary>
+    /// As <see cref="StartServerAsync(ActorSystem, RemoteSettings, X509Certificate2, IAdmissionPolicy?, CancellationToken)"/>
+    /// with the certificate loaded from <see cref="RemoteSettings.CertificatePath"/> (PEM or PFX).
+    /// </summary>
+    public static Task<RemoteTransport> StartServerAsync(ActorSystem system, RemoteSettings settings, IAdmissionPolicy? admission = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (string.IsNullOrWhiteSpace(settings.CertificatePath))
+            throw new ArgumentException("akka.remote.certificate-path is empty; a listening node needs a certificate", nameof(settings));
+        var certificate = RemoteCertificates.Load(settings.CertificatePath, settings.CertificatePassword.Length == 0 ? null : settings.CertificatePassword);
+        return StartServerAsync(system, settings, certificate, admission, cancellationToken);
     }
 
     private static WebApplication BuildServer(ActorSystem system, RemoteSettings settings, X509Certificate2 certificate, Task<RemoteTransport> transport)
@@ -194,7 +207,7 @@ public sealed partial class RemoteTransport
         }
         catch (OperationCanceledException)
         {
-            Log.LogWarning("Kestrel did not stop within {Timeout}", Settings.ShutdownTimeout);
+            RemoteLog.ServerStopTimedOut(Log, Settings.ShutdownTimeout);
         }
         await _server.DisposeAsync().ConfigureAwait(false);
     }

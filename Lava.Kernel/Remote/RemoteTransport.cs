@@ -50,6 +50,7 @@ public sealed partial class RemoteTransport : IAsyncDisposable
     /// <summary>This incarnation of the node: <see cref="Address"/> and a uid drawn when the transport started.</summary>
     public UniqueAddress UniqueAddress { get; }
 
+    /// <summary>The settings the transport was started with.</summary>
     public RemoteSettings Settings { get; }
 
     /// <summary>The nodes with a live connection now.</summary>
@@ -96,6 +97,7 @@ public sealed partial class RemoteTransport : IAsyncDisposable
         return _stopped.Task;
     }
 
+    /// <summary>As <see cref="StopAsync"/>.</summary>
     public ValueTask DisposeAsync() => new(StopAsync());
 
     /// <summary>Cuts the connection to <paramref name="node"/> as a network failure would; the node is not removed.</summary>

@@ -27,6 +27,22 @@ public sealed class RemoteDeathWatchSpec : RemoteSpecBase
     }
 
     [Fact]
+    public async Task Remote_poison_pill_must_stop_the_actor_after_the_messages_before_it()
+    {
+        var probe = CreateTestProbe(Sys);
+        Sys.ActorOf(Props.Create(() => new Forwarder(probe.Ref)), "target");
+        var remote = await ResolveOnServerAsync("/user/target");
+        var watcher = CreateTestProbe(ClientSystem);
+        watcher.Watch(remote);
+
+        remote.Tell(new Ping(1));
+        remote.Tell(PoisonPill.Instance);
+
+        Assert.Equal(new Ping(1), await probe.ExpectMsgAsync<Ping>());
+        Assert.True((await watcher.ExpectTerminatedAsync(remote)).ExistenceConfirmed);
+    }
+
+    [Fact]
     public async Task Remote_unwatch_must_suppress_Terminated()
     {
         var target = Sys.ActorOf(Props.Create(() => new Idle()), "target");
