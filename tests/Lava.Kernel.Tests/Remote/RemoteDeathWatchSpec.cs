@@ -30,10 +30,11 @@ public sealed class RemoteDeathWatchSpec : RemoteSpecBase
     public async Task Remote_poison_pill_must_stop_the_actor_after_the_messages_before_it()
     {
         var probe = CreateTestProbe(Sys);
-        Sys.ActorOf(Props.Create(() => new Forwarder(probe.Ref)), "target");
+        var target = Sys.ActorOf(Props.Create(() => new Forwarder(probe.Ref)), "target");
         var remote = await ResolveOnServerAsync("/user/target");
         var watcher = CreateTestProbe(ClientSystem);
         watcher.Watch(remote);
+        await AwaitWatchedAsync(target);
 
         remote.Tell(new Ping(1));
         remote.Tell(PoisonPill.Instance);
