@@ -1,5 +1,3 @@
-using Lava.Kernel.Remote;
-
 namespace Lava.Kernel;
 
 /// <summary>The system's side of remoting: its public address once a transport runs, and message manifests.</summary>
