@@ -54,6 +54,10 @@ public abstract class TestKit : IAsyncLifetime
     public TestProbe CreateTestProbe(string? name = null) =>
         new(Sys, Settings, name ?? $"probe-{Interlocked.Increment(ref _probeCounter)}");
 
+    /// <summary>A probe living in <paramref name="system"/>, for tests with several systems (nodes) in one process.</summary>
+    public TestProbe CreateTestProbe(ActorSystem system, string? name = null) =>
+        new(system, Settings, name ?? $"probe-{Interlocked.Increment(ref _probeCounter)}");
+
     /// <summary>Advances the manual clock; fails for a real-time test.</summary>
     public void Advance(TimeSpan by) =>
         (Time ?? throw new InvalidOperationException("this test runs on real time; there is no clock to advance")).Advance(by);

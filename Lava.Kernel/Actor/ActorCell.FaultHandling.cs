@@ -44,6 +44,9 @@ internal sealed partial class ActorCell
                 break;
             case DeathWatchNotification notification:
                 WatchedActorTerminated(notification);
+                // As Akka: a watched child counts as gone now, before its Terminated is delivered, even
+                // if its ChildTerminated is still on the way (the root guardian relies on this).
+                HandleChildTerminated(notification.Actor);
                 break;
             case ChildTerminated childTerminated:
                 HandleChildTerminated(childTerminated.Child);

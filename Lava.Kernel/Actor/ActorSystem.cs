@@ -11,7 +11,7 @@ namespace Lava.Kernel;
 /// for the kernel's), dead letters, an event stream and a scheduler. Everything time-related goes
 /// through one <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class ActorSystem : IAsyncDisposable
+public sealed partial class ActorSystem : IAsyncDisposable
 {
     private readonly ActorCell _root;
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,8 +26,8 @@ public sealed class ActorSystem : IAsyncDisposable
         TimeProvider = time;
         LoggerFactory = loggerFactory;
         KernelLog = loggerFactory.CreateLogger("Lava.Kernel");
-        Address = new Address(name);
-        var rootPath = ActorPath.Root(Address);
+        LocalAddress = new Address(name);
+        var rootPath = ActorPath.Root(LocalAddress);
         DeadLettersRef = new DeadLetterActorRef(this, rootPath.Child("deadLetters"));
         Scheduler = new Scheduler(time);
         var bubble = new SystemBubbleRef(this, rootPath.Child("bubble-walker"));
@@ -57,8 +57,6 @@ public sealed class ActorSystem : IAsyncDisposable
     }
 
     public string Name { get; }
-
-    public Address Address { get; }
 
     public ActorSystemSettings Settings { get; }
 

@@ -20,6 +20,7 @@ public static class BenchRunner
     private static readonly IBenchSuite[] Suites =
     [
         new KernelBench(),
+        new ClusterBench(),
     ];
 
     public static async Task<int> RunAsync(string[] args)
