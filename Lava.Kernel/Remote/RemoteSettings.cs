@@ -4,8 +4,8 @@ using Lava.Kernel.Configuration;
 namespace Lava.Kernel;
 
 /// <summary>
-/// How a node's transport behaves, read from <c>akka.remote.*</c> (see <c>Lava.Kernel/Remote/remote.conf</c>
-/// for each key). The record's defaults are those of <c>remote.conf</c>.
+/// How a node's transport behaves, read from <c>akka.remote.*</c> (see <c>hocon/reference.conf</c>
+/// for each key). The record's defaults are those of reference.conf.
 /// </summary>
 public sealed record RemoteSettings
 {

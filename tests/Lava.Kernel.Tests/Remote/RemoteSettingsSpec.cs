@@ -7,9 +7,9 @@ namespace Lava.Kernel.Tests.Remote;
 public sealed class RemoteSettingsSpec
 {
     [Fact]
-    public void Remote_settings_defaults_must_match_remote_conf()
+    public void Remote_settings_defaults_must_match_the_reference_configuration()
     {
-        var settings = RemoteSettings.Create(ConfigFactory.ParseFile(FindRemoteConf()));
+        var settings = RemoteSettings.Create(ConfigFactory.Reference().Resolve());
 
         Assert.Equal(new RemoteSettings() with { Roles = settings.Roles }, settings);
         Assert.Empty(settings.Roles);
@@ -59,15 +59,5 @@ public sealed class RemoteSettingsSpec
         Assert.True(fromPem.HasPrivateKey);
         Assert.True(fromPfx.HasPrivateKey);
         Assert.Equal(fingerprint, RemoteCertificates.NormalizeFingerprint(string.Join(":", fingerprint.Chunk(2).Select(c => new string(c).ToLowerInvariant()))));
-    }
-
-    private static string FindRemoteConf()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "Lava.Kernel", "Remote", "remote.conf");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("Lava.Kernel/Remote/remote.conf not found above the test directory");
     }
 }
