@@ -53,17 +53,26 @@ public sealed class AskSpec : TestKit.TestKit
         Assert.Equal(0, Time!.ActiveTimers);
     }
 
+    private sealed class Holder(IActorRef reporter) : ReceiveActor
+    {
+        public Holder() : this(ActorRefs.Nobody)
+        {
+        }
+
+        protected override void PreStart() => Become(() => Receive<string>(_ => reporter.Tell(Sender)));
+    }
+
     [Fact]
     public async Task A_late_reply_must_go_to_dead_letters()
     {
-        var responder = NewResponder();
-        var ask = responder.Ask<string>("silent", TimeSpan.FromSeconds(1));
+        var holder = Sys.ActorOf(Props.Create(() => new Holder(TestActor.Ref)));
+        var ask = holder.Ask<string>("hold", TimeSpan.FromSeconds(1));
+        var promise = await ExpectMsgAsync<IActorRef>();
         Advance(TimeSpan.FromSeconds(1));
         await Assert.ThrowsAsync<AskTimeoutException>(() => ask);
-        var promise = Sys.Resolve("/temp/$1");
-        Assert.Null(promise);
-        Tell(responder, "still here");
-        await ExpectMsgAsync("STILL HERE");
+        promise.Tell("too late");
+        var letter = await ExpectDeadLetterAsync(m => Equals(m, "too late"));
+        Assert.Equal(promise, letter.Recipient);
     }
 
     [Fact]
