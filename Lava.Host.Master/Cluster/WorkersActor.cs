@@ -6,7 +6,7 @@ namespace Lava.Host.Master.Cluster;
 
 /// <summary>
 /// <c>/user/workers</c>: keeps one <see cref="WorkerActor"/> per worker that is Up, named after the worker, and
-/// stops it when the worker is removed. A restarted worker's new incarnation gets a fresh actor once the old
+/// tells it when the worker is removed (it then stops). A restarted worker's new incarnation gets a fresh actor once the old
 /// one has stopped.
 /// </summary>
 internal sealed class WorkersActor : ReceiveActor
@@ -38,8 +38,7 @@ internal sealed class WorkersActor : ReceiveActor
         {
             // The name is taken until the previous incarnation's actor has stopped.
             _waiting[name] = member;
-            Context.Watch(previous);
-            Context.Stop(previous);
+            previous.Tell(WorkerActor.WorkerRemoved.Instance, Self);
             return;
         }
         Start(name, member);
@@ -56,7 +55,7 @@ internal sealed class WorkersActor : ReceiveActor
         var name = NameOf(member);
         if (_waiting.TryGetValue(name, out var waiting) && waiting.UniqueAddress.Equals(member.UniqueAddress)) _waiting.Remove(name);
         if (_running.TryGetValue(name, out var running) && running.UniqueAddress.Equals(member.UniqueAddress) && Context.Child(name) is { } child)
-            Context.Stop(child);
+            child.Tell(WorkerActor.WorkerRemoved.Instance, Self);
     }
 
     private void OnTerminated(Terminated terminated)
