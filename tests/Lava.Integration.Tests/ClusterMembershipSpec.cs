@@ -49,12 +49,12 @@ public sealed partial class ClusterMembershipSpec
         await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w2:0 is Leaving");
         await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w2:0 is Removed");
         await master.WaitForWorkerStateAsync("w2", "Offline");
-        Assert.False(master.Process.HasLine("lava://lava@w2:0 is unreachable"), $"a leaving worker must not be unreachable:\n{master.Process.Output}");
         Assert.True(w2.HasLine("Lava worker w2 stopped"), w2.Output);
 
         // The master stops cleanly too.
         master.Process.Terminate();
         Assert.Equal(0, await master.Process.WaitForExitAsync(Deadline));
+        Assert.False(master.Process.HasLine("lava://lava@w2:0 is unreachable"), $"a leaving worker must not be unreachable:\n{master.Process.Output}");
     }
 
     private static string Uid(string line) => UidPattern().Match(line).Groups[1].Value;
