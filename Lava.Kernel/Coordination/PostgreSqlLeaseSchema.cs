@@ -36,6 +36,16 @@ internal sealed class PostgreSqlLeaseSchema
             await using (transaction.ConfigureAwait(false))
             {
                 await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1)", cancellationToken, LockKey($"lava-lease-schema:{SchemaName}")).ConfigureAwait(false);
+                // Existing tables need no DDL at all, so a role with only DML rights on them works.
+                using (var present = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL", connection))
+                {
+                    present.Parameters.Add(new NpgsqlParameter { Value = Lease });
+                    present.Parameters.Add(new NpgsqlParameter { Value = History });
+                    if (await present.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+                    {
+                        return;
+                    }
+                }
                 // CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists: look first.
                 using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = $1", connection))
                 {
