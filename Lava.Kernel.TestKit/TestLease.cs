@@ -87,6 +87,7 @@ public sealed record TestLeaseEvent(string Name, string Owner, TestLeaseEventKin
 public sealed class TestLease(TestLeaseStore store, string name, string owner) : ILease
 {
     private Action<Exception?>? _leaseLost;
+    private int _acquireAttempts;
 
     /// <inheritdoc />
     public string Name { get; } = name;
@@ -100,11 +101,15 @@ public sealed class TestLease(TestLeaseStore store, string name, string owner) :
     /// <summary>While true, <see cref="AcquireAsync"/> answers false even when the lease is free.</summary>
     public bool RefuseAcquire { get; set; }
 
+    /// <summary>How many times <see cref="AcquireAsync"/> was called, whatever its answer.</summary>
+    public int AcquireAttempts => Volatile.Read(ref _acquireAttempts);
+
     /// <inheritdoc />
     public Task<bool> AcquireAsync(Action<Exception?> leaseLost, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(leaseLost);
         ct.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _acquireAttempts);
         if (RefuseAcquire || !Store.TryTake(this))
         {
             return Task.FromResult(false);

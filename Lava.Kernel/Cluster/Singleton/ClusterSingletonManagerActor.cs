@@ -74,6 +74,12 @@ internal sealed class ClusterSingletonManagerActor : ReceiveActor, IWithTimers
                 self.Tell(SelfExiting.Instance);
                 return _exited.Task.WaitAsync(ct);
             });
+        // The whole current view first: the replayed events come one at a time, and acting on the first of
+        // them (this member Up, say) before the older members are known would start a second singleton.
+        foreach (var member in _cluster.State.Members)
+        {
+            Track(member, removed: false);
+        }
         _cluster.Subscribe(Self, typeof(MemberStatusChange));
     }
 
@@ -89,17 +95,21 @@ internal sealed class ClusterSingletonManagerActor : ReceiveActor, IWithTimers
 
     private void OnMemberEvent(MemberStatusChange change)
     {
-        var member = change.Member;
+        Track(change.Member, change is MemberRemoved);
+        Reconcile();
+    }
+
+    private void Track(Member member, bool removed)
+    {
         if (member.UniqueAddress == SelfAddress && member.Status is not (MemberStatus.Joining or MemberStatus.Up))
         {
             _exiting = true;
         }
         if (_settings.Role is { } role && !member.HasRole(role))
         {
-            Reconcile();
             return;
         }
-        if (change is MemberRemoved)
+        if (removed || member.Status == MemberStatus.Removed)
         {
             _members.Remove(member.UniqueAddress);
             _handedOver.Remove(member.UniqueAddress);
@@ -108,7 +118,6 @@ internal sealed class ClusterSingletonManagerActor : ReceiveActor, IWithTimers
         {
             _members[member.UniqueAddress] = member;
         }
-        Reconcile();
     }
 
     private void OnHandOverToMe(IActorRef requester)

@@ -41,18 +41,32 @@ internal sealed class ClusterSingletonProxyActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => _cluster.Subscribe(Self, typeof(MemberStatusChange));
+    protected override void PreStart()
+    {
+        // The whole current view first, so that the replayed events do not make a younger member look oldest.
+        foreach (var member in _cluster.State.Members)
+        {
+            Track(member, removed: false);
+        }
+        UpdateOldest();
+        _cluster.Subscribe(Self, typeof(MemberStatusChange));
+    }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     private void OnMemberEvent(MemberStatusChange change)
     {
-        var member = change.Member;
+        Track(change.Member, change is MemberRemoved);
+        UpdateOldest();
+    }
+
+    private void Track(Member member, bool removed)
+    {
         if (_settings.Role is { } role && !member.HasRole(role))
         {
             return;
         }
-        if (member.Status == MemberStatus.Up && change is not MemberRemoved)
+        if (member.Status == MemberStatus.Up && !removed)
         {
             _members[member.UniqueAddress] = member;
         }
@@ -60,7 +74,10 @@ internal sealed class ClusterSingletonProxyActor : ReceiveActor, IWithTimers
         {
             _members.Remove(member.UniqueAddress);
         }
+    }
 
+    private void UpdateOldest()
+    {
         var oldest = _members.Values.Aggregate((Member?)null, (found, m) => found is null || m.IsOlderThan(found) ? m : found);
         if (oldest?.UniqueAddress == _oldest?.UniqueAddress)
         {
