@@ -50,7 +50,7 @@ internal sealed class MasterClusterService(
         var cluster = KernelCluster.Start(_system);
         _withdrawals = admission.Withdrawals.Subscribe(new WithdrawalObserver(Withdraw));
         _system.ActorOf(WorkersActor.Props(), "workers");
-        _system.ActorOf(WorkerPresenceRecorder.Props(registry), WorkerPresenceRecorder.SingletonName);
+        _system.ActorOf(PresenceSingletonManager(_system, config, _transport.UniqueAddress), WorkerPresenceRecorder.ManagerName);
         _ = _system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
 
         if (settings.SeedNodes.Count == 0)
@@ -78,6 +78,23 @@ internal sealed class MasterClusterService(
         _withdrawals?.Dispose();
         if (_system is not null) await _system.Terminate();
         _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// The manager of the <see cref="WorkerPresenceRecorder"/> singleton on the oldest master. With a lease store
+    /// configured (<c>lava.coordination.lease.postgresql.connection-string</c>) the recorder also needs the
+    /// PostgreSQL lease, so that masters that cannot see each other never run it together.
+    /// </summary>
+    private Props PresenceSingletonManager(ActorSystem system, Config config, UniqueAddress self)
+    {
+        var leased = config.GetString($"{PostgreSqlLeaseSettings.ConfigPath}.connection-string", "").Length > 0;
+        var settings = ClusterSingletonManagerSettings.Create(config) with
+        {
+            SingletonName = WorkerPresenceRecorder.SingletonName,
+            Role = ClusterCredential.MasterRole,
+            Lease = leased ? () => PostgreSqlLease.Create(system, WorkerPresenceRecorder.LeaseName, self.ToString()) : null,
+        };
+        return ClusterSingletonManager.Props(WorkerPresenceRecorder.Props(registry), WorkerPresenceRecorder.StopRecording.Instance, settings);
     }
 
     private async Task JoinSeedsAsync(KernelCluster cluster, MasterClusterSettings settings, CancellationToken cancellationToken)

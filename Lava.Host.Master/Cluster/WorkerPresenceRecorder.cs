@@ -14,8 +14,14 @@ namespace Lava.Host.Master.Cluster;
 /// </summary>
 internal sealed class WorkerPresenceRecorder : ReceiveActor
 {
-    /// <summary>The name of the singleton.</summary>
-    public const string SingletonName = "worker-presence";
+    /// <summary>The name of the singleton's manager under /user; the recorder runs at <c>/user/worker-presence/recorder</c>.</summary>
+    public const string ManagerName = "worker-presence";
+
+    /// <summary>The name of the singleton under its manager.</summary>
+    public const string SingletonName = "recorder";
+
+    /// <summary>The name of the lease the recorder holds while it runs, when masters share a lease store.</summary>
+    public const string LeaseName = "lava-worker-presence";
 
     private readonly IWorkerRegistry _registry;
     private readonly ILogger _log;

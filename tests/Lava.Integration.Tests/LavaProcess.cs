@@ -68,7 +68,14 @@ internal sealed class LavaProcess : IAsyncDisposable
         }
         try
         {
-            return await found.Task.WaitAsync(LavaProcesses.Dilated(deadline));
+            // An exited process prints nothing more: fail at once rather than at the deadline.
+            var exited = _process.WaitForExitAsync();
+            if (await Task.WhenAny(found.Task, exited).WaitAsync(LavaProcesses.Dilated(deadline)) == found.Task) return await found.Task;
+            lock (_lines)
+            {
+                if (_lines.FirstOrDefault(predicate) is { } line) return line;
+            }
+            throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} without a line with {what}; output:\n{Output}");
         }
         catch (TimeoutException)
         {

@@ -38,6 +38,7 @@ internal sealed class TestCluster : IAsyncDisposable
           max-backoff = 1s
         }
         akka.coordinated-shutdown.default-phase-timeout = 5s
+
         """;
 
     private readonly List<LavaProcess> _processes = [];
