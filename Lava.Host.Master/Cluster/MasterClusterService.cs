@@ -26,6 +26,9 @@ internal sealed class MasterClusterService(
     /// <summary>The name of every Lava actor system, master or worker.</summary>
     public const string SystemName = "lava";
 
+    /// <summary>The process exit code when a seed master refused this master (a wrong master secret).</summary>
+    public const int RefusedExitCode = 3;
+
     private readonly ILogger _log = loggerFactory.CreateLogger("Lava.Host.Master.Cluster");
     private readonly CancellationTokenSource _stopping = new();
     private ActorSystem? _system;
@@ -118,6 +121,7 @@ internal sealed class MasterClusterService(
                 catch (RemoteAdmissionRefusedException e)
                 {
                     LogMessages.SeedRefused(_log, seed, e.Reason);
+                    Environment.ExitCode = RefusedExitCode;
                     lifetime.StopApplication();
                     return;
                 }
