@@ -244,10 +244,13 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
     private void UpdateView()
     {
         var members = ImmutableSortedSet.CreateRange(_state.Members.Values.Select(e => e.Member));
-        var unreachableIds = _state.Unreachable.Union(_detectedUnreachable).Union(_transportRemoved).Remove(_self);
-        var unreachable = members.Where(m => unreachableIds.Contains(m.UniqueAddress)).ToImmutableHashSet();
+        // A member the transport removed is gone rather than unreachable (the leader removes it), and one
+        // that is Exiting may go silent: neither is reported unreachable.
+        var unreachableIds = _state.Unreachable.Union(_detectedUnreachable).Except(_transportRemoved).Remove(_self);
+        var unreachable = members.Where(m => unreachableIds.Contains(m.UniqueAddress) && m.Status != MemberStatus.Exiting).ToImmutableHashSet();
         var leader = members
-            .Where(m => m.HasRole(MasterRole) && m.Status is MemberStatus.Up or MemberStatus.Leaving && !unreachableIds.Contains(m.UniqueAddress))
+            .Where(m => m.HasRole(MasterRole) && m.Status is MemberStatus.Up or MemberStatus.Leaving
+                && !unreachableIds.Contains(m.UniqueAddress) && !_transportRemoved.Contains(m.UniqueAddress))
             .Aggregate((Member?)null, (oldest, m) => oldest is null || m.IsOlderThan(oldest) ? m : oldest);
         var view = new CurrentClusterState(members, unreachable, leader?.Address);
         var old = _view;

@@ -143,6 +143,24 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
     }
 
     [Fact]
+    public async Task CoordinatedShutdown_of_a_worker_must_leave_the_cluster_then_stop_its_system()
+    {
+        var master = await StartMasterAsync();
+        var worker = await StartJoinedWorkerAsync(master);
+        var reachability = Subscribe(master, typeof(ReachabilityEvent));
+        var events = Subscribe(master, typeof(MemberLeft), typeof(MemberExited), typeof(MemberRemoved));
+
+        await CoordinatedShutdown.Get(worker.System).RunAsync("worker stops").WaitAsync(Dilated(TimeSpan.FromSeconds(30)));
+
+        Assert.True(worker.System.WhenTerminated.IsCompleted);
+        Assert.True(worker.Transport.WhenStopped.IsCompleted);
+        Assert.Equal(worker.Self, (await events.ExpectMsgAsync<MemberLeft>()).Member.UniqueAddress);
+        Assert.Equal(worker.Self, (await events.ExpectMsgAsync<MemberExited>()).Member.UniqueAddress);
+        Assert.Equal(MemberStatus.Exiting, (await events.ExpectMsgAsync<MemberRemoved>()).PreviousStatus);
+        await reachability.ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Down_must_remove_a_member_at_once()
     {
         var master = await StartMasterAsync();
