@@ -43,7 +43,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         Receive<Unsubscribe>(u => RemoveSubscriber(u.Subscriber));
         Receive<Terminated>(t => RemoveSubscriber(t.ActorRef));
         Receive<LeaveCommand>(c => OnLeaveRequest(new ClusterProtocol.LeaveRequest(c.Address, 0)));
-        Receive<DownCommand>(c => OnDownRequest(new ClusterProtocol.DownRequest(c.Address, 0, 0)));
+        Receive<DownCommand>(c => OnDownRequest(new ClusterProtocol.DownRequest(c.Address, 0, false, 0)));
         Receive<LeaveSelf>(OnLeaveSelf);
         Receive<ClusterProtocol.Join>(OnJoin);
         Receive<ClusterProtocol.JoinForwarded>(OnJoinForwarded);
@@ -153,13 +153,13 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         }
         if (SelfMember is null) return;
         if (IsLeader) AdmitJoin(join.Node, association.Roles, _self);
-        else ForwardToLeader(new ClusterProtocol.JoinForwarded(join.Node, [.. association.Roles], 1));
+        else ForwardToLeader(new ClusterProtocol.JoinForwarded(join.Node, [.. association.Roles], _self, 1));
     }
 
     private void OnJoinForwarded(ClusterProtocol.JoinForwarded join)
     {
         if (!IsFromMasterMember(Sender) || join.Hops > MaxHops) return;
-        if (IsLeader) AdmitJoin(join.Node, join.Roles, SenderNode(Sender) ?? _self);
+        if (IsLeader) AdmitJoin(join.Node, join.Roles, join.Via);
         else ForwardToLeader(join with { Hops = join.Hops + 1 });
     }
 
@@ -186,7 +186,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
     private void OnDownRequest(ClusterProtocol.DownRequest request)
     {
         if (!IsTrusted(Sender, request.Address) || request.Hops > MaxHops) return;
-        if (IsLeader) LeaderDown(request.Address, request.Uid, gone: false);
+        if (IsLeader) LeaderDown(request.Address, request.Uid, request.Gone);
         else ForwardToLeader(request with { Hops = request.Hops + 1 });
     }
 
@@ -222,7 +222,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         }
         UpdateView();
         if (IsLeader) RunLeaderActions();
-        else if (IsSelfMaster) ForwardToLeader(new ClusterProtocol.DownRequest(node.Address, node.Uid, 1));
+        else if (IsSelfMaster) ForwardToLeader(new ClusterProtocol.DownRequest(node.Address, node.Uid, Gone: true, 1));
     }
 
     private void OnGossipTick()
