@@ -143,6 +143,24 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
     }
 
     [Fact]
+    public async Task CoordinatedShutdown_of_a_worker_must_leave_the_cluster_then_stop_its_system()
+    {
+        var master = await StartMasterAsync();
+        var worker = await StartJoinedWorkerAsync(master);
+        var reachability = Subscribe(master, typeof(ReachabilityEvent));
+        var events = Subscribe(master, typeof(MemberLeft), typeof(MemberExited), typeof(MemberRemoved));
+
+        await CoordinatedShutdown.Get(worker.System).RunAsync("worker stops").WaitAsync(Dilated(TimeSpan.FromSeconds(30)));
+
+        Assert.True(worker.System.WhenTerminated.IsCompleted);
+        Assert.True(worker.Transport.WhenStopped.IsCompleted);
+        Assert.Equal(worker.Self, (await events.ExpectMsgAsync<MemberLeft>()).Member.UniqueAddress);
+        Assert.Equal(worker.Self, (await events.ExpectMsgAsync<MemberExited>()).Member.UniqueAddress);
+        Assert.Equal(MemberStatus.Exiting, (await events.ExpectMsgAsync<MemberRemoved>()).PreviousStatus);
+        await reachability.ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Down_must_remove_a_member_at_once()
     {
         var master = await StartMasterAsync();
@@ -175,10 +193,13 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
     }
 
     [Fact]
-    public async Task When_the_leader_master_dies_the_other_master_must_down_it_and_lead()
+    public async Task When_the_leader_master_dies_the_other_master_must_down_it_and_its_workers_and_lead()
     {
         var first = await StartMasterAsync();
         var second = await StartJoiningMasterAsync(first);
+        var orphan = await StartJoinedWorkerAsync(first);
+        var kept = await StartJoinedWorkerAsync(second);
+        await AwaitAssertAsync(() => Assert.Equal(4, second.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up)));
         var events = Subscribe(second, typeof(UnreachableMember), typeof(LeaderChanged), typeof(MemberDowned), typeof(MemberRemoved));
         Assert.Equal(first.Transport.Address, (await events.ExpectMsgAsync<LeaderChanged>()).Leader);
 
@@ -186,9 +207,38 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
 
         Assert.Equal(first.Self, (await events.ExpectMsgAsync<UnreachableMember>(timeout: RemovalDeadline)).Member.UniqueAddress);
         Assert.Equal(second.Transport.Address, (await events.ExpectMsgAsync<LeaderChanged>()).Leader);
-        Assert.Equal(first.Self, (await events.ExpectMsgAsync<MemberDowned>(timeout: RemovalDeadline)).Member.UniqueAddress);
-        Assert.Equal(first.Self, (await events.ExpectMsgAsync<MemberRemoved>()).Member.UniqueAddress);
-        Assert.Equal([second.Self], second.Cluster.State.Members.Select(m => m.UniqueAddress));
+        // The worker connected to the dead master cannot be heard any more: it is unreachable too.
+        Assert.Equal(orphan.Self, (await events.ExpectMsgAsync<UnreachableMember>()).Member.UniqueAddress);
+        var downed = new[] { await events.ExpectMsgAsync<MemberDowned>(timeout: RemovalDeadline), await events.ExpectMsgAsync<MemberDowned>(timeout: RemovalDeadline) };
+        Assert.Equal(new HashSet<UniqueAddress> { first.Self, orphan.Self }, downed.Select(e => e.Member.UniqueAddress).ToHashSet());
+        await AwaitAssertAsync(() => Assert.Equal(new HashSet<UniqueAddress> { second.Self, kept.Self }, second.Cluster.State.Members.Select(m => m.UniqueAddress).ToHashSet()),
+            RemovalDeadline);
+        await AwaitAssertAsync(() =>
+        {
+            Assert.Equal(second.Transport.Address, kept.Cluster.State.Leader);
+            Assert.Equal(2, kept.Cluster.State.Members.Count);
+        });
+    }
+
+    [Fact]
+    public async Task A_crashed_worker_of_the_second_master_must_be_removed_by_the_leader()
+    {
+        var first = await StartMasterAsync();
+        var second = await StartJoiningMasterAsync(first);
+        var worker = await StartJoinedWorkerAsync(second);
+        worker.System.ActorOf(Props.Create(() => new Idle()), "idle");
+        var idle = await second.System.ActorSelection(worker.Transport.Address + "/user/idle").ResolveOne(Dilated(TimeSpan.FromSeconds(3)));
+        var watcher = CreateTestProbe(second.System);
+        watcher.Watch(idle);
+        var onLeader = Subscribe(first, typeof(UnreachableMember), typeof(MemberRemoved));
+        await AwaitAssertAsync(() => Assert.Contains(first.Cluster.State.Members, m => m.UniqueAddress.Equals(worker.Self) && m.Status == MemberStatus.Up));
+
+        await CrashAsync(worker);
+
+        Assert.Equal(worker.Self, (await onLeader.ExpectMsgAsync<UnreachableMember>(timeout: RemovalDeadline)).Member.UniqueAddress);
+        Assert.Equal(worker.Self, (await onLeader.ExpectMsgAsync<MemberRemoved>(timeout: RemovalDeadline)).Member.UniqueAddress);
+        Assert.True((await watcher.ExpectTerminatedAsync(idle)).AddressTerminated);
+        Assert.Equal(first.Transport.Address, second.Cluster.State.Leader);
     }
 
     [Fact]
