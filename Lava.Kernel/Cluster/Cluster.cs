@@ -16,6 +16,7 @@ namespace Lava.Kernel;
 /// </summary>
 public sealed class Cluster
 {
+    private static readonly object StartGate = new();
     private readonly IActorRef _daemon;
     private readonly TaskCompletionSource _selfUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _selfRemoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -74,7 +75,7 @@ public sealed class Cluster
         if (!settings.Roles.IsEmpty && !settings.Roles.SetEquals(transport.Settings.Roles))
             throw new InvalidOperationException(
                 $"cluster roles [{string.Join(", ", settings.Roles)}] differ from the roles the transport presents [{string.Join(", ", transport.Settings.Roles)}]; both come from akka.cluster.roles");
-        lock (system)
+        lock (StartGate)
         {
             if (system.GetExtension<Cluster>() is not null) throw new InvalidOperationException($"membership already runs on {system.Name}");
             var cluster = system.RegisterExtension(new Cluster(system, transport, settings));

@@ -130,27 +130,27 @@ internal sealed partial class ClusterCore
     }
 
     /// <summary>
-    /// The members the leader finds unreachable: those its own detectors suspect or the transport removed;
+    /// The members the leader finds unreachable (Exiting ones and those the transport removed aside): those its own detectors suspect;
     /// for a member connected to another master, what that master reports, or unreachable when that master
     /// itself is unreachable or gone.
     /// </summary>
     private ImmutableHashSet<UniqueAddress> ComputeUnreachable(MembershipState state)
     {
         var result = ImmutableHashSet.CreateBuilder<UniqueAddress>();
-        foreach (var node in state.Members.Keys)
+        foreach (var (node, entry) in state.Members)
         {
-            if (IsUnreachableFromLeader(state, node, 0)) result.Add(node);
+            if (entry.Member.Status != MemberStatus.Exiting && IsUnreachableFromLeader(state, node, 0)) result.Add(node);
         }
         return result.ToImmutable();
     }
 
     private bool IsUnreachableFromLeader(MembershipState state, UniqueAddress node, int depth)
     {
-        if (node.Equals(_self)) return false;
-        if (_detectedUnreachable.Contains(node) || _transportRemoved.Contains(node)) return true;
+        if (node.Equals(_self) || _transportRemoved.Contains(node)) return false;
+        if (_detectedUnreachable.Contains(node)) return true;
         if (_directPeers.ContainsKey(node) || !state.Members.TryGetValue(node, out var entry)) return false;
         if (entry.Via is not { } via || via.Equals(_self)) return false;
-        if (!state.Members.ContainsKey(via)) return true;
+        if (!state.Members.ContainsKey(via) || _transportRemoved.Contains(via)) return true;
         if (depth < MaxHops && IsUnreachableFromLeader(state, via, depth + 1)) return true;
         return _observations.TryGetValue(via, out var seen) && seen.Contains(node);
     }

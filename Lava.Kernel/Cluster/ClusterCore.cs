@@ -43,7 +43,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         Receive<Unsubscribe>(u => RemoveSubscriber(u.Subscriber));
         Receive<Terminated>(t => RemoveSubscriber(t.ActorRef));
         Receive<LeaveCommand>(c => OnLeaveRequest(new ClusterProtocol.LeaveRequest(c.Address, 0)));
-        Receive<DownCommand>(c => OnDownRequest(new ClusterProtocol.DownRequest(c.Address, 0, 0)));
+        Receive<DownCommand>(c => OnDownRequest(new ClusterProtocol.DownRequest(c.Address, 0, false, 0)));
         Receive<LeaveSelf>(OnLeaveSelf);
         Receive<ClusterProtocol.Join>(OnJoin);
         Receive<ClusterProtocol.JoinForwarded>(OnJoinForwarded);
@@ -153,13 +153,13 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         }
         if (SelfMember is null) return;
         if (IsLeader) AdmitJoin(join.Node, association.Roles, _self);
-        else ForwardToLeader(new ClusterProtocol.JoinForwarded(join.Node, [.. association.Roles], 1));
+        else ForwardToLeader(new ClusterProtocol.JoinForwarded(join.Node, [.. association.Roles], _self, 1));
     }
 
     private void OnJoinForwarded(ClusterProtocol.JoinForwarded join)
     {
         if (!IsFromMasterMember(Sender) || join.Hops > MaxHops) return;
-        if (IsLeader) AdmitJoin(join.Node, join.Roles, SenderNode(Sender) ?? _self);
+        if (IsLeader) AdmitJoin(join.Node, join.Roles, join.Via);
         else ForwardToLeader(join with { Hops = join.Hops + 1 });
     }
 
@@ -186,7 +186,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
     private void OnDownRequest(ClusterProtocol.DownRequest request)
     {
         if (!IsTrusted(Sender, request.Address) || request.Hops > MaxHops) return;
-        if (IsLeader) LeaderDown(request.Address, request.Uid, gone: false);
+        if (IsLeader) LeaderDown(request.Address, request.Uid, request.Gone);
         else ForwardToLeader(request with { Hops = request.Hops + 1 });
     }
 
@@ -222,7 +222,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         }
         UpdateView();
         if (IsLeader) RunLeaderActions();
-        else if (IsSelfMaster) ForwardToLeader(new ClusterProtocol.DownRequest(node.Address, node.Uid, 1));
+        else if (IsSelfMaster) ForwardToLeader(new ClusterProtocol.DownRequest(node.Address, node.Uid, Gone: true, 1));
     }
 
     private void OnGossipTick()
@@ -244,10 +244,13 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
     private void UpdateView()
     {
         var members = ImmutableSortedSet.CreateRange(_state.Members.Values.Select(e => e.Member));
-        var unreachableIds = _state.Unreachable.Union(_detectedUnreachable).Union(_transportRemoved).Remove(_self);
-        var unreachable = members.Where(m => unreachableIds.Contains(m.UniqueAddress)).ToImmutableHashSet();
+        // A member the transport removed is gone rather than unreachable (the leader removes it), and one
+        // that is Exiting may go silent: neither is reported unreachable.
+        var unreachableIds = _state.Unreachable.Union(_detectedUnreachable).Except(_transportRemoved).Remove(_self);
+        var unreachable = members.Where(m => unreachableIds.Contains(m.UniqueAddress) && m.Status != MemberStatus.Exiting).ToImmutableHashSet();
         var leader = members
-            .Where(m => m.HasRole(MasterRole) && m.Status is MemberStatus.Up or MemberStatus.Leaving && !unreachableIds.Contains(m.UniqueAddress))
+            .Where(m => m.HasRole(MasterRole) && m.Status is MemberStatus.Up or MemberStatus.Leaving
+                && !unreachableIds.Contains(m.UniqueAddress) && !_transportRemoved.Contains(m.UniqueAddress))
             .Aggregate((Member?)null, (oldest, m) => oldest is null || m.IsOlderThan(oldest) ? m : oldest);
         var view = new CurrentClusterState(members, unreachable, leader?.Address);
         var old = _view;

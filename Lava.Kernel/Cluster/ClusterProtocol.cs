@@ -18,8 +18,11 @@ internal static class ClusterProtocol
     /// <summary>A node that dialed this one asks to join; its roles are those of its handshake, not part of the message.</summary>
     public sealed record Join(UniqueAddress Node);
 
-    /// <summary>A master passes on a <see cref="Join"/> of a node connected to it, with the roles of that node's handshake.</summary>
-    public sealed record JoinForwarded(UniqueAddress Node, string[] Roles, int Hops);
+    /// <summary>
+    /// A master passes on a <see cref="Join"/> of a node connected to it (<paramref name="Via"/>), with the roles
+    /// of that node's handshake.
+    /// </summary>
+    public sealed record JoinForwarded(UniqueAddress Node, string[] Roles, UniqueAddress Via, int Hops);
 
     /// <summary>One member in <see cref="Gossip"/>; <paramref name="Via"/> is the master the member is connected to (null for the first master).</summary>
     public sealed record GossipMember(UniqueAddress Node, MemberStatus Status, string[] Roles, int UpNumber, UniqueAddress? Via);
@@ -36,6 +39,9 @@ internal static class ClusterProtocol
     /// <summary>Asks the leader to move the member at <paramref name="Address"/> out gracefully.</summary>
     public sealed record LeaveRequest(Address Address, int Hops);
 
-    /// <summary>Asks the leader to down the member at <paramref name="Address"/> (only incarnation <paramref name="Uid"/> unless 0).</summary>
-    public sealed record DownRequest(Address Address, long Uid, int Hops);
+    /// <summary>
+    /// Asks the leader to down the member at <paramref name="Address"/> (only incarnation <paramref name="Uid"/>
+    /// unless 0); <paramref name="Gone"/> when a transport removed it, so that a leaving member is simply removed.
+    /// </summary>
+    public sealed record DownRequest(Address Address, long Uid, bool Gone, int Hops);
 }

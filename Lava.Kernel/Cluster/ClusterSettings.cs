@@ -122,6 +122,9 @@ public sealed record ClusterSettings
     {
         if (!config.HasPath(key)) return fallback;
         if (config.GetString(key) is "off" or "false") return null;
-        return NotNegative(config, key, TimeSpan.Zero);
+        var value = config.GetTimeSpan(key);
+        if (value == Timeout.InfiniteTimeSpan) return null;
+        Check(value >= TimeSpan.Zero, key, $"must be >= 0 or off, not {value}");
+        return value;
     }
 }
