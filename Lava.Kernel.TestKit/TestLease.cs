@@ -110,6 +110,10 @@ public sealed class TestLease(TestLeaseStore store, string name, string owner) :
         ArgumentNullException.ThrowIfNull(leaseLost);
         ct.ThrowIfCancellationRequested();
         Interlocked.Increment(ref _acquireAttempts);
+        if (CheckLease())
+        {
+            return Task.FromResult(true);
+        }
         if (RefuseAcquire || !Store.TryTake(this))
         {
             return Task.FromResult(false);

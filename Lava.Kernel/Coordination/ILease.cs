@@ -15,7 +15,8 @@ public interface ILease
     /// <summary>
     /// Tries to take the lease. True when it is now held by <see cref="Owner"/>; then <paramref name="leaseLost"/>
     /// is called once if the lease is lost later (with the reason, when known), after <see cref="CheckLease"/> has
-    /// turned false.
+    /// turned false. While the lease is already held, answers true and keeps the callback of the acquisition
+    /// that took it.
     /// </summary>
     Task<bool> AcquireAsync(Action<Exception?> leaseLost, CancellationToken ct = default);
 

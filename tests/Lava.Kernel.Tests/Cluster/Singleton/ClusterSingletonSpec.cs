@@ -132,7 +132,7 @@ public sealed class ClusterSingletonSpec() : TestKit.TestKit(realTime: true)
     private void StartManager(SingletonTestNode node, ClusterSingletonManagerSettings? settings = null) =>
         node.System.ActorOf(
             ClusterSingletonManager.Props(_singletons.Props(node.Name), SingletonProbe.End.Instance, settings ?? ManagerSettings()),
-            ManagerPath[(ManagerPath.LastIndexOf('/') + 1)..]);
+            "manager");
 
     private static ClusterSingletonManagerSettings ManagerSettings() =>
         new(HandOverRetryInterval: TimeSpan.FromMilliseconds(200), LeaseRetryInterval: TimeSpan.FromMilliseconds(200));

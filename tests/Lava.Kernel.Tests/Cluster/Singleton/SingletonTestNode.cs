@@ -65,11 +65,14 @@ internal sealed class SingletonTestNode : IAsyncDisposable
     /// <summary>The full path of <paramref name="path"/> (<c>/user/a</c>) on this node.</summary>
     public string PathOf(string path) => Address + path;
 
-    /// <summary>Terminates the node without leaving the cluster: the others must down and remove it.</summary>
+    /// <summary>
+    /// Stops the node as a killed process would: its connections are cut without notice (the others must detect
+    /// the loss, down and remove it), then its actors stop.
+    /// </summary>
     public async Task CrashAsync()
     {
+        await Transport.CrashAsync();
         await System.Terminate();
-        await Transport.StopAsync().WaitAsync(TimeSpan.FromSeconds(15));
     }
 
     public async ValueTask DisposeAsync()
