@@ -24,6 +24,7 @@ public sealed partial class ClusterMembershipSpec
         var firstWatch = await master.Process.WaitForLineAsync(Deadline, "Watching the agent of worker w1");
         await master.Process.WaitForLineAsync(Deadline, "Watching the agent of worker w2");
         await w1.WaitForLineAsync(Deadline, "Worker w1 joined the cluster as");
+        await w1.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is Up");
         await master.WaitForWorkerStateAsync("w1", "Online");
         await master.WaitForWorkerStateAsync("w2", "Online");
 
@@ -55,6 +56,27 @@ public sealed partial class ClusterMembershipSpec
         master.Process.Terminate();
         Assert.Equal(0, await master.Process.WaitForExitAsync(Deadline));
         Assert.False(master.Process.HasLine("lava://lava@w2:0 is unreachable"), $"a leaving worker must not be unreachable:\n{master.Process.Output}");
+    }
+
+    [Fact]
+    public async Task Worker_must_rejoin_a_master_that_was_killed_and_restarted()
+    {
+        await using var cluster = new TestCluster();
+        var master = await cluster.StartMasterAsync();
+        var worker = await cluster.AddAndStartWorkerAsync(master, "w1");
+        await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is Up");
+        var firstJoin = await worker.WaitForLineAsync(Deadline, "Worker w1 joined the cluster as");
+
+        await master.Process.KillAsync();
+        var restarted = await cluster.RestartMasterAsync(master, "master (restarted)");
+
+        await worker.WaitForLineAsync(Deadline, "Lost the cluster");
+        var secondJoin = await worker.WaitForLineAsync(
+            line => line.Contains("Worker w1 joined the cluster as", StringComparison.Ordinal) && line != firstJoin, Deadline, "a second join");
+        Assert.NotEqual(firstJoin, secondJoin);
+        await restarted.Process.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is Up");
+        await restarted.WaitForWorkerStateAsync("w1", "Online");
+        Assert.False(worker.HasExited, worker.Output);
     }
 
     private static string Uid(string line) => UidPattern().Match(line).Groups[1].Value;

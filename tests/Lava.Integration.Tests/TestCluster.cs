@@ -60,16 +60,22 @@ internal sealed class TestCluster : IAsyncDisposable
     public static async Task<string> WorkerDllAsync() => await LavaProcesses.FindBuiltAsync("Lava.Host.Worker", "Lava.Host.Worker.dll");
 
     /// <summary>Starts a master and waits until its REST API answers and its cluster port listens.</summary>
-    public async Task<MasterNode> StartMasterAsync(string name = "master", string? configPath = null)
+    public Task<MasterNode> StartMasterAsync(string name = "master", string? configPath = null) =>
+        StartMasterAsync(name, configPath, $"127.0.0.1:{LavaProcesses.FreeLoopbackPort()}", LavaProcesses.FreeLoopbackPort());
+
+    /// <summary>Starts <paramref name="previous"/>'s master again, on its ports and data directory (after it was killed or stopped).</summary>
+    public Task<MasterNode> RestartMasterAsync(MasterNode previous, string name) =>
+        StartMasterAsync(name, previous.ConfigPath, previous.Api.Authority, previous.ClusterPort, previous.DataDir);
+
+    private async Task<MasterNode> StartMasterAsync(string name, string? configPath, string http, int clusterPort, string? dataDir = null)
     {
-        var dataDir = Path.Combine(Dir, name);
-        var http = $"127.0.0.1:{LavaProcesses.FreeLoopbackPort()}";
-        var clusterPort = LavaProcesses.FreeLoopbackPort();
+        dataDir ??= Path.Combine(Dir, name);
+        configPath ??= ConfigPath;
         var process = Track(LavaProcess.Start(name, await MasterDllAsync(),
-            ["--config", configPath ?? ConfigPath, "--http", http, "--cluster", $"127.0.0.1:{clusterPort}", "--data-dir", dataDir],
+            ["--config", configPath, "--http", http, "--cluster", $"127.0.0.1:{clusterPort}", "--data-dir", dataDir],
             new Dictionary<string, string?> { ["LAVA_DATA_DIR"] = null }));
         await process.WaitForLineAsync(StartDeadline, "Cluster port listening on");
-        var master = new MasterNode(process, new Uri($"http://{http}/"), clusterPort, dataDir);
+        var master = new MasterNode(process, new Uri($"http://{http}/"), clusterPort, dataDir, configPath);
         await master.WaitForApiAsync();
         return master;
     }
@@ -119,8 +125,10 @@ internal sealed class TestCluster : IAsyncDisposable
 }
 
 /// <summary>A started master process and its REST API.</summary>
-internal sealed class MasterNode(LavaProcess process, Uri api, int clusterPort, string dataDir)
+internal sealed class MasterNode(LavaProcess process, Uri api, int clusterPort, string dataDir, string configPath)
 {
+    public string ConfigPath { get; } = configPath;
+
     public LavaProcess Process { get; } = process;
 
     public Uri Api { get; } = api;
