@@ -21,17 +21,21 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>The worker's exit code when the master refuses it (Lava.Host.Worker's WorkerNode.RefusedExitCode).</summary>
     public const int RefusedExitCode = 3;
 
-    /// <summary>Short failure detection and downing, so that tests run in seconds; the defaults are Akka's.</summary>
-    public const string ShortTimings = """
+    /// <summary>
+    /// Short failure detection and downing, so that tests run in seconds (the defaults are Akka's); the pause a
+    /// detector accepts and the downing margin stretch with LAVA_TEST_TIMEFACTOR, so that a loaded machine does
+    /// not make a live node look dead.
+    /// </summary>
+    public static string ShortTimings { get; } = $$"""
         akka.cluster {
           failure-detector {
             heartbeat-interval = 250ms
-            acceptable-heartbeat-pause = 2s
+            acceptable-heartbeat-pause = {{Milliseconds(2000)}}ms
             expected-response-after = 500ms
           }
           gossip-interval = 200ms
           unreachable-nodes-reaper-interval = 100ms
-          auto-down-unreachable-after = 2s
+          auto-down-unreachable-after = {{Milliseconds(2000)}}ms
         }
         akka.remote.reconnect {
           min-backoff = 100ms
@@ -42,6 +46,8 @@ internal sealed class TestCluster : IAsyncDisposable
         """;
 
     private readonly List<LavaProcess> _processes = [];
+
+    private static long Milliseconds(int milliseconds) => (long)LavaProcesses.Dilated(TimeSpan.FromMilliseconds(milliseconds)).TotalMilliseconds;
 
     public TestCluster()
     {
