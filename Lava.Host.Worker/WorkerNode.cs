@@ -33,6 +33,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
     {
         LogMessages.WorkerStarting(_log, options.Name, Version, $"{options.MasterHost}:{options.MasterPort}", options.DataDir);
         var retry = FirstRetry;
+        var maximumRetry = RemoteSettings.Create(options.Config).ReconnectMaxBackoff;
         while (true)
         {
             var outcome = await RunIncarnationAsync(stop);
@@ -48,7 +49,6 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
                     retry = FirstRetry;
                     break;
                 case Outcome.JoinFailed failed:
-                    var maximum = RemoteSettings.Create(options.Config).ReconnectMaxBackoff;
                     LogMessages.JoinFailed(_log, $"{options.MasterHost}:{options.MasterPort}", retry, failed.Reason);
                     try
                     {
@@ -58,7 +58,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
                     {
                         return 0;
                     }
-                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, Math.Max(maximum.Ticks, FirstRetry.Ticks)));
+                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, Math.Max(maximumRetry.Ticks, FirstRetry.Ticks)));
                     break;
             }
         }
