@@ -57,7 +57,11 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         Receive<RemoteNodeRemoved>(r => OnTransportRemoved(r.Node));
         Receive<GossipTick>(_ => OnGossipTick());
         Receive<LeaderStep>(_ => RunLeaderActions());
-        Receive<DeferredNodeRemoved>(d => _cluster.Transport.NodeRemoved(d.Node));
+        Receive<DeferredNodeRemoved>(d =>
+        {
+            ForgetPeer(d.Node);
+            _cluster.Transport.NodeRemoved(d.Node);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -199,6 +203,12 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         else ReportReachability();
     }
 
+    private void ForgetPeer(UniqueAddress node)
+    {
+        _directPeers.Remove(node);
+        _cores.Remove(node);
+    }
+
     private void OnConnected(RemoteNodeConnected connected)
     {
         _directPeers[connected.Node] = connected.Roles;
@@ -209,7 +219,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
     {
         if (_state.MemberOf(node) is null)
         {
-            _directPeers.Remove(node);
+            ForgetPeer(node);
             UpdatePeers();
             return;
         }
@@ -263,15 +273,20 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         foreach (var removed in events.OfType<MemberRemoved>())
         {
             var node = removed.Member.UniqueAddress;
-            _directPeers.Remove(node);
             _detectedUnreachable.Remove(node);
             _transportRemoved.Remove(node);
-            _cores.Remove(node);
             ForgetObservations(node);
             if (node.Equals(_self) || !selfIsMember) continue;
-            // A member that left gets the state that removes it before its connection is closed.
-            if (removed.PreviousStatus == MemberStatus.Exiting) Timers.StartSingleTimer(("remove", node), new DeferredNodeRemoved(node), _cluster.Settings.GossipInterval);
-            else _cluster.Transport.NodeRemoved(node);
+            if (removed.PreviousStatus == MemberStatus.Exiting)
+            {
+                // A member that left is sent the state that removes it before its connection is closed.
+                Timers.StartSingleTimer(("remove", node), new DeferredNodeRemoved(node), _cluster.Settings.GossipInterval);
+            }
+            else
+            {
+                ForgetPeer(node);
+                _cluster.Transport.NodeRemoved(node);
+            }
         }
         if (_wasMember && !selfIsMember && !_selfRemoved)
         {

@@ -125,6 +125,7 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
         var worker = await StartJoinedWorkerAsync(master);
         var reachability = Subscribe(master, typeof(ReachabilityEvent));
         var events = Subscribe(master, typeof(MemberLeft), typeof(MemberExited), typeof(MemberRemoved));
+        var onWorker = Subscribe(worker, typeof(MemberRemoved));
         var removedCallback = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         worker.Cluster.RegisterOnMemberRemoved(() => removedCallback.TrySetResult());
 
@@ -137,6 +138,8 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
         Assert.Equal(worker.Self, removed.Member.UniqueAddress);
         Assert.Equal(MemberStatus.Exiting, removed.PreviousStatus);
         await removedCallback.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
+        await onWorker.FishForMessageAsync<MemberRemoved>(m => m.Member.UniqueAddress.Equals(worker.Self));
+        Assert.Equal(MemberStatus.Removed, worker.Cluster.SelfMember.Status);
         await worker.System.Terminate();
         // Longer than the failure detector needs to suspect a silent node.
         await reachability.ExpectNoMsgAsync(TimeSpan.FromSeconds(2));
