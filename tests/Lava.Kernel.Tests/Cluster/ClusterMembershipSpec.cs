@@ -282,7 +282,7 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
     }
 
     [Fact]
-    public async Task JoinAsync_must_time_out_clearly_when_the_seed_is_not_a_member()
+    public async Task JoinAsync_must_time_out_clearly_when_the_seed_is_not_a_member_and_succeed_when_called_again_later()
     {
         var master = await StartMasterAsync(joinSelf: false);
         var system = ActorSystem.Create("lonely-worker", new ActorSystemSetup { LoggerFactory = Logs });
@@ -292,8 +292,13 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
             var cluster = Kernel.Cluster.Start(system, TestClusterSettings with { SeedNodeTimeout = TimeSpan.FromSeconds(1) });
 
             var error = await Assert.ThrowsAsync<TimeoutException>(() => cluster.JoinAsync("127.0.0.1", master.Port, Fingerprint, default));
-
             Assert.Contains("seed-node-timeout", error.Message);
+
+            master.Cluster.JoinSelf();
+            var joinedAgain = cluster.JoinAsync("127.0.0.1", master.Port, Fingerprint, default);
+            Assert.Equal(master.Self, await joinedAgain.WaitAsync(Dilated(TimeSpan.FromSeconds(5))));
+            Assert.Single(system.Remote!.ConnectedNodes);
+            Assert.Equal(MemberStatus.Up, cluster.SelfMember.Status);
         }
         finally
         {
