@@ -164,6 +164,29 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
     }
 
     [Fact]
+    public async Task LeaveAsync_must_not_hang_when_the_master_is_dead()
+    {
+        var master = await StartMasterAsync();
+        var worker = await StartJoinedWorkerAsync(master);
+        var onWorker = Subscribe(worker, typeof(UnreachableMember));
+
+        await CrashAsync(master);
+        var leaving = worker.Cluster.LeaveAsync();
+
+        Assert.Equal(master.Self, (await onWorker.ExpectMsgAsync<UnreachableMember>(timeout: RemovalDeadline)).Member.UniqueAddress);
+        await leaving.WaitAsync(Dilated(TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
+    public async Task LeaveAsync_must_complete_at_once_on_a_node_that_is_not_a_member()
+    {
+        var worker = StartWorker();
+        await worker.Cluster.LeaveAsync().WaitAsync(Dilated(TimeSpan.FromSeconds(3)));
+        await CoordinatedShutdown.Get(worker.System).RunAsync("never joined").WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
+        Assert.True(worker.System.WhenTerminated.IsCompleted);
+    }
+
+    [Fact]
     public async Task Down_must_remove_a_member_at_once()
     {
         var master = await StartMasterAsync();
