@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Lava.Kernel.Membership;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed class Cluster
     private readonly IActorRef _daemon;
     private readonly TaskCompletionSource _selfUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _selfRemoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<(string Host, int Port), UniqueAddress> _dialed = new();
     private volatile CurrentClusterState _state = CurrentClusterState.Empty;
 
     private Cluster(ActorSystem system, RemoteTransport transport, ClusterSettings settings)
@@ -121,23 +123,36 @@ public sealed class Cluster
     /// <see cref="RemoteTransport.ConnectAsync"/> for <paramref name="certificateSha256"/> and
     /// <paramref name="credential"/>) and asks it to admit this node. Completes with the peer's incarnation
     /// once this node is Up. Throws <see cref="RemoteAdmissionRefusedException"/> unchanged when the peer
-    /// refuses the connection, and <see cref="TimeoutException"/> when this node is not Up within
-    /// <see cref="ClusterSettings.SeedNodeTimeout"/>.
+    /// refuses the connection, <see cref="RemoteConnectionException"/> when it cannot be reached, and
+    /// <see cref="TimeoutException"/> when this node is not Up within <see cref="ClusterSettings.SeedNodeTimeout"/>
+    /// (the join request is still repeated; calling again with the same host and port reuses the connection).
+    /// A node removed from the cluster cannot join again: its system must be restarted.
     /// </summary>
     public async Task<UniqueAddress> JoinAsync(string host, int port, string certificateSha256, ReadOnlyMemory<byte> credential,
         CancellationToken ct = default)
     {
+        if (_selfRemoved.Task.IsCompleted)
+            throw new InvalidOperationException($"{SelfUniqueAddress} was removed from the cluster or stopped; restart its actor system to join again");
         ClusterLog.Joining(Log, host, port);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(Settings.SeedNodeTimeout);
         UniqueAddress peer;
-        try
+        if (_dialed.TryGetValue((host, port), out var dialed) && Transport.AssociationOf(dialed.Address) is { } association)
         {
-            peer = await Transport.ConnectAsync(host, port, certificateSha256, credential, deadline.Token).ConfigureAwait(false);
+            // The transport keeps redialing a peer it connected to once; dialing it again would make a second link.
+            peer = association.Node;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        else
         {
-            throw new TimeoutException($"could not connect to {host}:{port} within akka.cluster.seed-node-timeout ({Settings.SeedNodeTimeout})");
+            try
+            {
+                peer = await Transport.ConnectAsync(host, port, certificateSha256, credential, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"could not connect to {host}:{port} within akka.cluster.seed-node-timeout ({Settings.SeedNodeTimeout})");
+            }
+            _dialed[(host, port)] = peer;
         }
         _daemon.Tell(new ClusterCore.JoinVia(peer));
         try

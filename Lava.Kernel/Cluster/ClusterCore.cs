@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Lava.Kernel.Remote;
-
 namespace Lava.Kernel.Membership;
 
 /// <summary>
@@ -57,7 +54,11 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         Receive<RemoteNodeRemoved>(r => OnTransportRemoved(r.Node));
         Receive<GossipTick>(_ => OnGossipTick());
         Receive<LeaderStep>(_ => RunLeaderActions());
-        Receive<DeferredNodeRemoved>(d => _cluster.Transport.NodeRemoved(d.Node));
+        Receive<DeferredNodeRemoved>(d =>
+        {
+            ForgetPeer(d.Node);
+            _cluster.Transport.NodeRemoved(d.Node);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -199,6 +200,12 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         else ReportReachability();
     }
 
+    private void ForgetPeer(UniqueAddress node)
+    {
+        _directPeers.Remove(node);
+        _cores.Remove(node);
+    }
+
     private void OnConnected(RemoteNodeConnected connected)
     {
         _directPeers[connected.Node] = connected.Roles;
@@ -209,7 +216,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
     {
         if (_state.MemberOf(node) is null)
         {
-            _directPeers.Remove(node);
+            ForgetPeer(node);
             UpdatePeers();
             return;
         }
@@ -239,173 +246,6 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         _state = _state with { Members = _state.Members.Clear(), Unreachable = [] };
         UpdateView();
     }
-
-    /// <summary>Recomputes this node's view from the state and its own detectors, publishes the difference and acts on it.</summary>
-    private void UpdateView()
-    {
-        var members = ImmutableSortedSet.CreateRange(_state.Members.Values.Select(e => e.Member));
-        // A member the transport removed is gone rather than unreachable (the leader removes it), and one
-        // that is Exiting may go silent: neither is reported unreachable.
-        var unreachableIds = _state.Unreachable.Union(_detectedUnreachable).Except(_transportRemoved).Remove(_self);
-        var unreachable = members.Where(m => unreachableIds.Contains(m.UniqueAddress) && m.Status != MemberStatus.Exiting).ToImmutableHashSet();
-        var leader = members
-            .Where(m => m.HasRole(MasterRole) && m.Status is MemberStatus.Up or MemberStatus.Leaving
-                && !unreachableIds.Contains(m.UniqueAddress) && !_transportRemoved.Contains(m.UniqueAddress))
-            .Aggregate((Member?)null, (oldest, m) => oldest is null || m.IsOlderThan(oldest) ? m : oldest);
-        var view = new CurrentClusterState(members, unreachable, leader?.Address);
-        var old = _view;
-        _view = view;
-        _cluster.SetState(view);
-        var events = MembershipState.Diff(old, view);
-        foreach (var e in events) Publish(e);
-        var selfIsMember = SelfMember is not null;
-        if (selfIsMember) _wasMember = true;
-        foreach (var removed in events.OfType<MemberRemoved>())
-        {
-            var node = removed.Member.UniqueAddress;
-            _directPeers.Remove(node);
-            _detectedUnreachable.Remove(node);
-            _transportRemoved.Remove(node);
-            _cores.Remove(node);
-            ForgetObservations(node);
-            if (node.Equals(_self) || !selfIsMember) continue;
-            // A member that left gets the state that removes it before its connection is closed.
-            if (removed.PreviousStatus == MemberStatus.Exiting) Timers.StartSingleTimer(("remove", node), new DeferredNodeRemoved(node), _cluster.Settings.GossipInterval);
-            else _cluster.Transport.NodeRemoved(node);
-        }
-        if (_wasMember && !selfIsMember && !_selfRemoved)
-        {
-            _selfRemoved = true;
-            _cluster.SelfRemoved();
-        }
-        UpdatePeers();
-        if (_leaveWaiters.Count > 0 && IsLeaveDone())
-        {
-            foreach (var waiter in _leaveWaiters) waiter.TrySetResult();
-            _leaveWaiters.Clear();
-        }
-    }
-
-    /// <summary>Tells the heartbeat actor whom to send heartbeats to (connected members) and whom to watch (those not on their way out).</summary>
-    private void UpdatePeers()
-    {
-        ImmutableHashSet<UniqueAddress> targets = [];
-        ImmutableHashSet<UniqueAddress> monitored = [];
-        if (SelfMember is { Status: not MemberStatus.Exiting and not MemberStatus.Down })
-        {
-            var peers = _state.Members.Values.Select(e => e.Member)
-                .Where(m => !m.UniqueAddress.Equals(_self) && _directPeers.ContainsKey(m.UniqueAddress) && !_transportRemoved.Contains(m.UniqueAddress))
-                .ToList();
-            targets = [.. peers.Select(m => m.UniqueAddress)];
-            monitored = [.. peers.Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving).Select(m => m.UniqueAddress)];
-        }
-        if (targets.SetEquals(_peers.Targets) && monitored.SetEquals(_peers.Monitored)) return;
-        _peers = new ClusterHeartbeat.Peers(targets, monitored);
-        _heartbeat.Tell(_peers, Self);
-    }
-
-    private void Publish(IClusterDomainEvent e)
-    {
-        LogEvent(e);
-        foreach (var (subscriber, to) in _subscribers)
-        {
-            if (Matches(to, e)) subscriber.Tell(e, Self);
-        }
-    }
-
-    private void LogEvent(IClusterDomainEvent e)
-    {
-        var log = _cluster.Log;
-        switch (e)
-        {
-            case MemberJoined m:
-                ClusterLog.MemberJoining(log, m.Member.Address, Roles(m.Member));
-                break;
-            case MemberUp m:
-                ClusterLog.MemberUp(log, m.Member.Address, Roles(m.Member));
-                break;
-            case MemberLeft m:
-                ClusterLog.MemberLeaving(log, m.Member.Address, Roles(m.Member));
-                break;
-            case MemberExited m:
-                ClusterLog.MemberExiting(log, m.Member.Address, Roles(m.Member));
-                break;
-            case MemberDowned m:
-                ClusterLog.MemberDown(log, m.Member.Address, Roles(m.Member));
-                break;
-            case MemberRemoved m:
-                ClusterLog.MemberRemoved(log, m.Member.Address, m.PreviousStatus, Roles(m.Member));
-                break;
-            case UnreachableMember m:
-                ClusterLog.MemberUnreachable(log, m.Member.Address, Roles(m.Member));
-                break;
-            case ReachableMember m:
-                ClusterLog.MemberReachable(log, m.Member.Address, Roles(m.Member));
-                break;
-            case LeaderChanged l:
-                ClusterLog.LeaderChanged(log, l.Leader?.ToString() ?? "none");
-                break;
-        }
-    }
-
-    private static string Roles(Member member) => string.Join(", ", member.Roles);
-
-    private static bool Matches(Type[] to, IClusterDomainEvent e) => to.Any(t => t.IsInstanceOfType(e));
-
-    /// <summary>Sends the state to every connected member (and to one that just left, so that it learns it was removed).</summary>
-    private void Push(MembershipState state, UniqueAddress? exclude, IEnumerable<UniqueAddress>? alsoTo = null)
-    {
-        var wire = state.ToWire();
-        var targets = state.Members.Keys.Concat(alsoTo ?? []).Distinct()
-            .Where(n => !n.Equals(_self) && !n.Equals(exclude) && _directPeers.ContainsKey(n) && !_transportRemoved.Contains(n));
-        foreach (var node in targets) CoreOf(node).Tell(wire, Self);
-    }
-
-    private void ReportReachability()
-    {
-        if (!IsSelfMaster || SelfMember is null || LeaderNode() is not { } leader || leader.Equals(_self)) return;
-        var seen = _detectedUnreachable.Union(_transportRemoved).Where(n => _state.Members.ContainsKey(n)).ToArray();
-        CoreOf(leader).Tell(new ClusterProtocol.ReachabilityReport(_self, seen), Self);
-    }
-
-    /// <summary>Passes a request on towards the leader: a master sends it to the leader, a worker to the master it joined through.</summary>
-    private void ForwardToLeader(object request)
-    {
-        var target = IsSelfMaster ? LeaderNode() : _contact;
-        if (target is null || target.Equals(_self)) return;
-        CoreOf(target).Tell(request, Self);
-    }
-
-    private UniqueAddress? LeaderNode() =>
-        _view.Leader is { } leader ? _view.Members.FirstOrDefault(m => m.Address.Equals(leader))?.UniqueAddress : null;
-
-    private IActorRef CoreOf(UniqueAddress node)
-    {
-        if (!_cores.TryGetValue(node, out var core))
-        {
-            core = new RemoteActorRef(_cluster.Transport, ActorPath.Parse(node.Address + "/system/cluster/core"));
-            _cores[node] = core;
-        }
-        return core;
-    }
-
-    /// <summary>The incarnation a remote sender belongs to, among the nodes connected to this one.</summary>
-    private UniqueAddress? SenderNode(IActorRef? sender)
-    {
-        if (sender is null || sender.Path.Address.HasLocalScope) return null;
-        var address = sender.Path.Address;
-        return _directPeers.Keys.FirstOrDefault(n => n.Address.Equals(address) && !_transportRemoved.Contains(n));
-    }
-
-    private bool IsFromMasterPeer(IActorRef? sender) =>
-        SenderNode(sender) is { } node && _directPeers.TryGetValue(node, out var roles) && roles.Contains(MasterRole);
-
-    private bool IsFromMasterMember(IActorRef? sender) =>
-        IsFromMasterPeer(sender) && _state.MemberOf(SenderNode(sender)!) is { } member && member.HasRole(MasterRole);
-
-    /// <summary>Local callers and masters may ask for anything; a worker only about itself.</summary>
-    private bool IsTrusted(IActorRef? sender, Address target) =>
-        sender is null || sender.Path.Address.HasLocalScope || IsFromMasterPeer(sender) || SenderNode(sender)?.Address.Equals(target) == true;
 
     /// <summary>Makes this node the first member, Up alone.</summary>
     public sealed record JoinSelf

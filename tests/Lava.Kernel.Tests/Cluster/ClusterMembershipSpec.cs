@@ -125,6 +125,7 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
         var worker = await StartJoinedWorkerAsync(master);
         var reachability = Subscribe(master, typeof(ReachabilityEvent));
         var events = Subscribe(master, typeof(MemberLeft), typeof(MemberExited), typeof(MemberRemoved));
+        var onWorker = Subscribe(worker, typeof(MemberRemoved));
         var removedCallback = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         worker.Cluster.RegisterOnMemberRemoved(() => removedCallback.TrySetResult());
 
@@ -137,6 +138,8 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
         Assert.Equal(worker.Self, removed.Member.UniqueAddress);
         Assert.Equal(MemberStatus.Exiting, removed.PreviousStatus);
         await removedCallback.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
+        await onWorker.FishForMessageAsync<MemberRemoved>(m => m.Member.UniqueAddress.Equals(worker.Self));
+        Assert.Equal(MemberStatus.Removed, worker.Cluster.SelfMember.Status);
         await worker.System.Terminate();
         // Longer than the failure detector needs to suspect a silent node.
         await reachability.ExpectNoMsgAsync(TimeSpan.FromSeconds(2));
@@ -158,6 +161,29 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
         Assert.Equal(worker.Self, (await events.ExpectMsgAsync<MemberExited>()).Member.UniqueAddress);
         Assert.Equal(MemberStatus.Exiting, (await events.ExpectMsgAsync<MemberRemoved>()).PreviousStatus);
         await reachability.ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task LeaveAsync_must_not_hang_when_the_master_is_dead()
+    {
+        var master = await StartMasterAsync();
+        var worker = await StartJoinedWorkerAsync(master);
+        var onWorker = Subscribe(worker, typeof(UnreachableMember));
+
+        await CrashAsync(master);
+        var leaving = worker.Cluster.LeaveAsync();
+
+        Assert.Equal(master.Self, (await onWorker.ExpectMsgAsync<UnreachableMember>(timeout: RemovalDeadline)).Member.UniqueAddress);
+        await leaving.WaitAsync(Dilated(TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
+    public async Task LeaveAsync_must_complete_at_once_on_a_node_that_is_not_a_member()
+    {
+        var worker = StartWorker();
+        await worker.Cluster.LeaveAsync().WaitAsync(Dilated(TimeSpan.FromSeconds(3)));
+        await CoordinatedShutdown.Get(worker.System).RunAsync("never joined").WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
+        Assert.True(worker.System.WhenTerminated.IsCompleted);
     }
 
     [Fact]
@@ -279,7 +305,7 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
     }
 
     [Fact]
-    public async Task JoinAsync_must_time_out_clearly_when_the_seed_is_not_a_member()
+    public async Task JoinAsync_must_time_out_clearly_when_the_seed_is_not_a_member_and_succeed_when_called_again_later()
     {
         var master = await StartMasterAsync(joinSelf: false);
         var system = ActorSystem.Create("lonely-worker", new ActorSystemSetup { LoggerFactory = Logs });
@@ -289,8 +315,13 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
             var cluster = Kernel.Cluster.Start(system, TestClusterSettings with { SeedNodeTimeout = TimeSpan.FromSeconds(1) });
 
             var error = await Assert.ThrowsAsync<TimeoutException>(() => cluster.JoinAsync("127.0.0.1", master.Port, Fingerprint, default));
-
             Assert.Contains("seed-node-timeout", error.Message);
+
+            master.Cluster.JoinSelf();
+            var joinedAgain = cluster.JoinAsync("127.0.0.1", master.Port, Fingerprint, default);
+            Assert.Equal(master.Self, await joinedAgain.WaitAsync(Dilated(TimeSpan.FromSeconds(5))));
+            Assert.Single(system.Remote!.ConnectedNodes);
+            Assert.Equal(MemberStatus.Up, cluster.SelfMember.Status);
         }
         finally
         {
