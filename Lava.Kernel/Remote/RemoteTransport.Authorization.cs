@@ -8,6 +8,7 @@ public sealed partial class RemoteTransport
 {
     private const int RefusalLogLimit = 10_000;
     private readonly ConcurrentDictionary<(UniqueAddress Node, string Path), byte> _loggedRefusals = new();
+    private readonly ConcurrentDictionary<UniqueAddress, string> _disconnectReasons = new();
     private IInboundAuthorizer? _authorizer;
     private long _unauthorizedFrames;
 
@@ -18,12 +19,15 @@ public sealed partial class RemoteTransport
     /// Closes <paramref name="node"/> out at once: the peer gets a Disconnect frame with
     /// <paramref name="reason"/> (it publishes <see cref="RemoteConnectionRefused"/> and stops redialing),
     /// the connection is closed, and the incarnation is removed as by <see cref="NodeRemoved"/>, so that it
-    /// is refused if it dials in again. Nothing more from it is delivered. Idempotent.
+    /// is refused if it dials in again, with <paramref name="reason"/>, so that it learns why even when the
+    /// connection was cut before the frame got out. Nothing more from it is delivered. Idempotent.
     /// </summary>
     public void Disconnect(UniqueAddress node, string reason)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(reason);
+        if (_disconnectReasons.Count >= RemovedLimit) _disconnectReasons.Clear();
+        _disconnectReasons.TryAdd(node, reason);
         if (!_associations.TryGetValue(node.Address, out var association) || !association.Node.Equals(node) || association.IsRemoved)
         {
             RemoveNode(node, $"disconnected: {reason}");
@@ -47,6 +51,10 @@ public sealed partial class RemoteTransport
         RemoteLog.DisconnectedByPeer(Log, association.Node, reason);
         System.EventStream.Publish(new RemoteConnectionRefused(association.Node, reason));
     }
+
+    /// <summary>Why <paramref name="node"/> is refused when it dials in again after its removal.</summary>
+    private string RemovedRefusal(UniqueAddress node) =>
+        _disconnectReasons.TryGetValue(node, out var reason) ? reason : $"{node} was removed; a restarted node is admitted as a new incarnation";
 
     private async Task RemoveAfterDisconnectAsync(Association association, Connection connection, string reason)
     {

@@ -165,7 +165,7 @@ public sealed partial class RemoteTransport
     private async Task<AdmissionDecision> AdmitAsync(HandshakeRequest request, UniqueAddress node, IPEndPoint endPoint, CancellationToken cancellationToken)
     {
         if (request.Version != Handshake.Version) return AdmissionDecision.Refuse($"protocol version {request.Version} is not {Handshake.Version}");
-        if (IsRemoved(node)) return AdmissionDecision.Refuse($"{node} was removed; a restarted node is admitted as a new incarnation");
+        if (IsRemoved(node)) return AdmissionDecision.Refuse(RemovedRefusal(node));
         try
         {
             return await _admission.AdmitAsync(new AdmissionRequest(node, request.Roles, request.Credential, endPoint), cancellationToken).ConfigureAwait(false);
