@@ -71,6 +71,13 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
         var late = await StartJoinedWorkerAsync(master);
         Assert.Equal(late.Self, (await onlyUp.ExpectMsgAsync<MemberUp>()).Member.UniqueAddress);
         Assert.Equal(late.Self, (await probe.ExpectMsgAsync<MemberJoined>()).Member.UniqueAddress);
+        Assert.Equal(late.Self, (await probe.ExpectMsgAsync<MemberUp>()).Member.UniqueAddress);
+
+        master.Cluster.Unsubscribe(probe.Ref);
+        master.Cluster.Down(late.Transport.Address);
+        await onlyUp.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        await AwaitAssertAsync(() => Assert.Equal(2, master.Cluster.State.Members.Count));
+        await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]
