@@ -40,6 +40,8 @@ internal static class MasterHost
         builder.Services.AddSingleton<WorkerAdmission>();
         builder.Services.AddSingleton<WorkerAdministration>();
         builder.Services.AddSingleton(sp => ClusterIdentity.LoadOrCreate(options, sp.GetRequiredService<ILogger<ClusterIdentity>>()));
+        builder.Services.AddSingleton<MasterClusterService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MasterClusterService>());
 
         var app = builder.Build();
         try

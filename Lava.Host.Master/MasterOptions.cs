@@ -24,9 +24,12 @@ internal sealed record MasterOptions(
 
     public string LogDirectory => Path.Combine(DataDir, "logs");
 
+    /// <summary>The whole resolved configuration (master.conf and reference.conf beneath the file given), for the actor system.</summary>
+    public Config Config { get; init; } = Defaults();
+
     /// <summary>Options for a master with its defaults under <paramref name="dataDir"/>, as tests and tools want them.</summary>
-    public static MasterOptions ForDataDir(string dataDir, string httpEndpoint = "127.0.0.1:0") =>
-        FromConfig(Defaults(), dataDir, environmentDataDir: null) with { HttpEndpoint = httpEndpoint };
+    public static MasterOptions ForDataDir(string dataDir, string httpEndpoint = "127.0.0.1:0", string clusterEndpoint = "127.0.0.1:0") =>
+        FromConfig(Defaults(), dataDir, environmentDataDir: null) with { HttpEndpoint = httpEndpoint, ClusterEndpoint = clusterEndpoint };
 
     /// <summary>
     /// Parses <c>--config FILE</c>, <c>--http HOST:PORT</c>, <c>--cluster HOST:PORT</c> and <c>--data-dir DIR</c>.
@@ -73,7 +76,10 @@ internal sealed record MasterOptions(
             config.GetString("lava.cluster.certificate-password", ""),
             Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                 ? parsed
-                : throw new MasterUsageException($"lava.log.level: '{level}' is not one of verbose, debug, information, warning, error, fatal"));
+                : throw new MasterUsageException($"lava.log.level: '{level}' is not one of verbose, debug, information, warning, error, fatal"))
+        {
+            Config = config,
+        };
     }
 
     private static string RequireEndpoint(string name, string endpoint)

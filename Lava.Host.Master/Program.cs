@@ -24,9 +24,10 @@ catch (Exception e) when (e is MasterUsageException or ConfigException)
 try
 {
     await using var app = await MasterHost.CreateAsync(options);
-    // Returns after SIGTERM or Ctrl-C once the host has stopped cleanly.
+    // Returns after SIGTERM or Ctrl-C once the host has stopped cleanly; the cluster sets a non-zero exit code
+    // when a seed master refused this one.
     await app.RunAsync();
-    return 0;
+    return Environment.ExitCode;
 }
 catch (MasterUsageException e)
 {

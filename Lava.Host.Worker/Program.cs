@@ -1,4 +1,70 @@
-using Microsoft.Extensions.Hosting;
+using System.Runtime.InteropServices;
+using Lava.Host.Worker;
+using Lava.Kernel.Configuration;
+using Serilog;
+using Serilog.Extensions.Logging;
 
-using var host = Host.CreateDefaultBuilder(args).Build();
-await host.RunAsync();
+const string Usage = "usage: Lava.Host.Worker [--config FILE] [--name NAME] [--master HOST:PORT] [--token-file FILE] [--data-dir DIR]";
+
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
+WorkerOptions options;
+try
+{
+    options = WorkerOptions.Parse(args, Environment.GetEnvironmentVariable(WorkerOptions.DataDirVariable));
+}
+catch (Exception e) when (e is WorkerUsageException or ConfigException)
+{
+    Console.Error.WriteLine($"lava worker: {e.Message}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+try
+{
+    Directory.CreateDirectory(options.LogDirectory);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"lava worker: data directory {options.DataDir}: {e.Message}");
+    return 1;
+}
+
+var serilog = new LoggerConfiguration()
+    .MinimumLevel.Is(options.LogLevel)
+    .Enrich.FromLogContext()
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+    .WriteTo.File(
+        Path.Combine(options.LogDirectory, "worker-.log"),
+        rollingInterval: RollingInterval.Day,
+        retainedFileCountLimit: 14,
+        outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+    .CreateLogger();
+using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: true);
+
+// SIGTERM (systemd, kill) and SIGINT (Ctrl-C) ask for a graceful leave; the process then exits 0.
+using var stop = new CancellationTokenSource();
+void RequestStop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
+
+var logger = loggerFactory.CreateLogger("Lava.Host.Worker");
+try
+{
+    var exitCode = await new WorkerNode(options, loggerFactory).RunAsync(stop.Token);
+    LogMessages.WorkerStopped(logger, options.Name);
+    return exitCode;
+}
+catch (Exception e)
+{
+    LogMessages.WorkerFailed(logger, e, options.Name);
+    return 1;
+}

@@ -26,8 +26,8 @@ internal sealed class ClusterIdentity : IDisposable
     /// <summary>The file the certificate was loaded from.</summary>
     public string Path { get; }
 
-    /// <summary>HOST:PORT of the cluster port, as configured.</summary>
-    public string Endpoint { get; }
+    /// <summary>HOST:PORT of the cluster port: as configured, with the bound port once the port is open when port 0 was asked for.</summary>
+    public string Endpoint { get; private set; }
 
     /// <summary>SHA-256 of the certificate's DER bytes as openssl prints it: upper-case hex pairs joined by ':'.</summary>
     public string Fingerprint { get; }
@@ -51,6 +51,13 @@ internal sealed class ClusterIdentity : IDisposable
         }
 
         return new ClusterIdentity(Load(path, password: null), path, options.ClusterEndpoint);
+    }
+
+    /// <summary>Records the port the cluster port was bound to, for a configured port 0.</summary>
+    public void Bound(int port)
+    {
+        var colon = Endpoint.LastIndexOf(':');
+        Endpoint = $"{Endpoint[..colon]}:{port}";
     }
 
     public void Dispose() => Certificate.Dispose();

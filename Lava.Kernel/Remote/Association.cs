@@ -20,6 +20,7 @@ internal sealed class Association(UniqueAddress node, IReadOnlyList<string> role
     private int _writerWaiting;
     private Connection? _current;
     private int _generation;
+    private string? _refusal;
 
     public UniqueAddress Node { get; } = node;
 
@@ -31,6 +32,12 @@ internal sealed class Association(UniqueAddress node, IReadOnlyList<string> role
     public int Generation => Volatile.Read(ref _generation);
 
     public bool IsRemoved => _removed.IsCancellationRequested;
+
+    /// <summary>Why one side closed this incarnation out with a Disconnect frame; null while it has not.</summary>
+    public string? Refusal => Volatile.Read(ref _refusal);
+
+    /// <summary>Records the reason of a Disconnect; true for the first call only.</summary>
+    public bool Refuse(string reason) => Interlocked.CompareExchange(ref _refusal, reason, null) is null;
 
     /// <summary>Cancelled once the node is removed.</summary>
     public CancellationToken RemovedToken => _removed.Token;

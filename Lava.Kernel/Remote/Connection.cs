@@ -83,9 +83,22 @@ internal sealed class Connection
                 if (large is null && !_association.HasPending) await _association.WaitForFramesAsync(token).ConfigureAwait(false);
                 batch.Clear();
                 var shutdown = false;
+                string? disconnect = null;
                 while (batch.Count < _chunkSize && _association.TryDequeueControl(out var control))
                 {
-                    if (encoder.Encode(control) is { } kind) _transport.TraceFrame(kind, controlLane: true);
+                    if (encoder.Encode(control) is not { } kind) continue;
+                    _transport.TraceFrame(kind, controlLane: true);
+                    if (kind != FrameKind.Disconnect) continue;
+                    disconnect = control.Recipient;
+                    break;
+                }
+                if (disconnect is not null)
+                {
+                    // Nothing follows a Disconnect: the peer learns why, then the socket closes.
+                    await _socket.SendAsync(batch.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, token).ConfigureAwait(false);
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, Handshake.CloseReason(disconnect), token).ConfigureAwait(false);
+                    closedCleanly = true;
+                    return;
                 }
                 if (large is null)
                 {
@@ -202,6 +215,9 @@ internal sealed class Connection
                     break;
                 case FrameKind.Shutdown:
                     _transport.OnPeerShutdown(_association);
+                    break;
+                case FrameKind.Disconnect:
+                    _transport.OnPeerDisconnect(_association, new FrameReader(body).ReadString());
                     break;
                 default:
                     Dispatch(kind, body);

@@ -15,6 +15,7 @@ namespace Lava.Kernel.Remote;
 /// <item>Watch / Unwatch: watchee (path on the receiver), watcher (full path on the sender).</item>
 /// <item>DeathWatchNotification: watcher (path on the receiver), terminated actor (full path), flags.</item>
 /// <item>Handshake, HandshakeAccepted, HandshakeRefused: a JSON body; Shutdown: empty.</item>
+/// <item>Disconnect: the reason (a string); the sender closes this incarnation out and will refuse it from now on.</item>
 /// </list>
 /// </summary>
 internal enum FrameKind : byte
@@ -29,6 +30,7 @@ internal enum FrameKind : byte
     Fragment = 20,
     LastFragment = 21,
     Shutdown = 30,
+    Disconnect = 31,
 }
 
 internal static class Frames

@@ -20,3 +20,10 @@ public sealed record RemoteNodeDisconnected(UniqueAddress Node) : IRemoteLifecyc
 /// with <c>AddressTerminated</c> set, and this incarnation is refused if it dials in again.
 /// </summary>
 public sealed record RemoteNodeRemoved(UniqueAddress Node) : IRemoteLifecycleEvent;
+
+/// <summary>
+/// <paramref name="Node"/>, which this node was connected to, refused it: it closed this node out (its
+/// admission was withdrawn) or refused to readmit it on a redial. The connection is not redialed;
+/// <see cref="RemoteNodeRemoved"/> follows.
+/// </summary>
+public sealed record RemoteConnectionRefused(UniqueAddress Node, string Reason) : IRemoteLifecycleEvent;

@@ -43,4 +43,19 @@ internal static partial class RemoteLog
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Handshake from {EndPoint} failed: {Reason}")]
     public static partial void HandshakeFailed(ILogger logger, string endPoint, string reason);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Dropped a {Kind} frame from {Node} (roles [{Roles}]) to {Recipient}: the node is not authorized to send there; further frames on this path are dropped silently")]
+    public static partial void Unauthorized(ILogger logger, FrameKind kind, UniqueAddress node, string roles, string recipient);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Error, Message = "The inbound authorizer failed for {Node} to {Recipient}; the frame is dropped")]
+    public static partial void AuthorizerFailed(ILogger logger, Exception exception, UniqueAddress node, string recipient);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "Disconnecting {Node}: {Reason}")]
+    public static partial void Disconnecting(ILogger logger, UniqueAddress node, string reason);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "{Node} disconnected this node: {Reason}")]
+    public static partial void DisconnectedByPeer(ILogger logger, UniqueAddress node, string reason);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "{Node} refused to readmit this node: {Reason}")]
+    public static partial void ReadmissionRefused(ILogger logger, UniqueAddress node, string reason);
 }

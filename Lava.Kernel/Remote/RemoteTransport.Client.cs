@@ -37,6 +37,7 @@ public sealed partial class RemoteTransport
         while (true)
         {
             await RunConnectionAsync(association, socket, reattached).ConfigureAwait(false);
+            if (association.Refusal is not null) return;
             var backoff = Settings.ReconnectMinBackoff;
             while (true)
             {
@@ -55,6 +56,8 @@ public sealed partial class RemoteTransport
                 }
                 catch (RemoteAdmissionRefusedException e)
                 {
+                    RemoteLog.ReadmissionRefused(Log, association.Node, e.Reason);
+                    System.EventStream.Publish(new RemoteConnectionRefused(association.Node, e.Reason));
                     RemoveAssociation(association, $"it refused to readmit this node: {e.Reason}");
                     return;
                 }

@@ -28,13 +28,14 @@ public sealed partial class RemoteTransport
         switch (kind)
         {
             case FrameKind.Message:
-                DeliverMessage(from, ref reader);
-                break;
             case FrameKind.Watch:
-                OnRemoteWatch(from, reader.ReadString(), reader.ReadString());
-                break;
             case FrameKind.Unwatch:
-                OnRemoteUnwatch(from, reader.ReadString(), reader.ReadString());
+                if (from.Refusal is not null) return;
+                var recipientPath = reader.ReadString();
+                if (!IsAuthorized(from, kind, recipientPath)) return;
+                if (kind == FrameKind.Message) DeliverMessage(from, recipientPath, ref reader);
+                else if (kind == FrameKind.Watch) OnRemoteWatch(from, recipientPath, reader.ReadString());
+                else OnRemoteUnwatch(from, recipientPath, reader.ReadString());
                 break;
             case FrameKind.DeathWatchNotification:
                 OnRemoteDeathWatchNotification(reader.ReadString(), reader.ReadString(), reader.ReadByte());
@@ -44,9 +45,8 @@ public sealed partial class RemoteTransport
         }
     }
 
-    private void DeliverMessage(Association from, ref FrameReader reader)
+    private void DeliverMessage(Association from, string recipientPath, ref FrameReader reader)
     {
-        var recipientPath = reader.ReadString();
         var senderPath = reader.ReadString();
         var manifest = reader.ReadString();
         if (System.Serialization.ForManifest(manifest) is not { } entry)
@@ -110,6 +110,9 @@ internal sealed class FrameEncoder
                 case FrameKind.Unwatch:
                     Frames.WriteString(_buffer, frame.Recipient);
                     Frames.WriteString(_buffer, frame.SenderPath ?? _transport.Refs.Format(frame.Sender));
+                    break;
+                case FrameKind.Disconnect:
+                    Frames.WriteString(_buffer, frame.Recipient);
                     break;
                 case FrameKind.DeathWatchNotification:
                     Frames.WriteString(_buffer, frame.Recipient);

@@ -26,8 +26,16 @@ public sealed partial class RemoteTransport
     /// clients get no handshake. Every dialing node passes <paramref name="admission"/> (all are admitted
     /// when null) before any message flows.
     /// </summary>
+    public static Task<RemoteTransport> StartServerAsync(ActorSystem system, RemoteSettings settings, X509Certificate2 certificate,
+        IAdmissionPolicy? admission = null, CancellationToken cancellationToken = default) =>
+        StartServerAsync(system, settings, certificate, admission, authorizer: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartServerAsync(ActorSystem, RemoteSettings, X509Certificate2, IAdmissionPolicy?, CancellationToken)"/>,
+    /// and every inbound Message, Watch and Unwatch frame passes <paramref name="authorizer"/> (all pass when null).
+    /// </summary>
     public static async Task<RemoteTransport> StartServerAsync(ActorSystem system, RemoteSettings settings, X509Certificate2 certificate,
-        IAdmissionPolicy? admission = null, CancellationToken cancellationToken = default)
+        IAdmissionPolicy? admission, IInboundAuthorizer? authorizer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
@@ -44,6 +52,7 @@ public sealed partial class RemoteTransport
             {
                 _server = app,
                 _admission = admission ?? AcceptAllAdmissionPolicy.Instance,
+                _authorizer = authorizer,
             };
         }
         catch (Exception e)
@@ -156,7 +165,7 @@ public sealed partial class RemoteTransport
     private async Task<AdmissionDecision> AdmitAsync(HandshakeRequest request, UniqueAddress node, IPEndPoint endPoint, CancellationToken cancellationToken)
     {
         if (request.Version != Handshake.Version) return AdmissionDecision.Refuse($"protocol version {request.Version} is not {Handshake.Version}");
-        if (IsRemoved(node)) return AdmissionDecision.Refuse($"{node} was removed; a restarted node is admitted as a new incarnation");
+        if (IsRemoved(node)) return AdmissionDecision.Refuse(RemovedRefusal(node));
         try
         {
             return await _admission.AdmitAsync(new AdmissionRequest(node, request.Roles, request.Credential, endPoint), cancellationToken).ConfigureAwait(false);
@@ -176,6 +185,12 @@ public sealed partial class RemoteTransport
         RemoteLog.Connected(Log, association.Node, string.Join(", ", association.Roles));
         System.EventStream.Publish(new RemoteNodeConnected(association.Node, association.Roles));
         await connection.Start().ConfigureAwait(false);
+        if (association.Refusal is { } refusal)
+        {
+            association.Detach(connection);
+            RemoveAssociation(association, $"disconnected: {refusal}");
+            return;
+        }
         if (!association.Detach(connection) || association.IsRemoved || Stopping.IsCancellationRequested) return;
         System.EventStream.Publish(new RemoteNodeDisconnected(association.Node));
         _ = GiveUpLaterAsync(association, association.Generation);

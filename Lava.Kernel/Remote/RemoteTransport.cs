@@ -106,6 +106,23 @@ public sealed partial class RemoteTransport : IAsyncDisposable
         if (_associations.TryGetValue(node.Address, out var association) && association.Node.Equals(node)) association.Current?.Abort();
     }
 
+    /// <summary>
+    /// Stops as a killed process would: every connection is cut without the shutdown notice, nothing is
+    /// redialed and the port is released, so that peers must detect the loss by themselves.
+    /// </summary>
+    internal async Task CrashAsync()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 0)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            foreach (var association in _associations.Values) association.Current?.Abort();
+            await StopServerAsync().ConfigureAwait(false);
+            System.DetachRemote(this);
+            _stopped.TrySetResult();
+        }
+        await _stopped.Task.ConfigureAwait(false);
+    }
+
     internal bool IsRemovedAddress(Address address) =>
         !_associations.ContainsKey(address) && _removed.Keys.Any(n => n.Address.Equals(address));
 

@@ -6,9 +6,10 @@ namespace Lava.Bench;
 
 /// <summary>
 /// Remoting between two systems on loopback in one process, over the real TLS WebSocket transport:
-/// one-way small-message throughput on one connection, and the round trip of a remote Ask.
+/// one-way small-message throughput on one connection, and the round trip of a remote Ask; then failure
+/// detection of a killed worker process (ClusterBench.Failure.cs).
 /// </summary>
-public sealed class ClusterBench : IBenchSuite
+public sealed partial class ClusterBench : IBenchSuite
 {
     private const int TellWarmup = 50_000;
     private const int TellCount = 1_000_000;
@@ -54,6 +55,8 @@ public sealed class ClusterBench : IBenchSuite
         await worker.Terminate();
         await master.Terminate();
         await Task.WhenAll(client.WhenStopped, server.WhenStopped).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+
+        await foreach (var figure in KillAsync(cancellationToken)) yield return figure;
     }
 
     private static async Task<TimeSpan> TellAsync(IActorRef target, Counter counter, int count, CancellationToken cancellationToken)

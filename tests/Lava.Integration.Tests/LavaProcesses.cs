@@ -43,6 +43,14 @@ internal static partial class LavaProcesses
         return path;
     }
 
+    /// <summary>LAVA_TEST_TIMEFACTOR (1 when unset): loaded machines stretch every deadline by it.</summary>
+    public static double TimeFactor { get; } =
+        double.TryParse(Environment.GetEnvironmentVariable("LAVA_TEST_TIMEFACTOR"), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var factor) && factor >= 1 ? factor : 1;
+
+    /// <summary><paramref name="deadline"/> stretched by <see cref="TimeFactor"/>.</summary>
+    public static TimeSpan Dilated(TimeSpan deadline) => deadline * TimeFactor;
+
     /// <summary>The dotnet host the tests run under (exported by <c>dotnet test</c>), else the one on PATH.</summary>
     public static string Dotnet() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 

@@ -1,0 +1,32 @@
+using Lava.Kernel;
+
+namespace Lava.Actors.Lab;
+
+/// <summary>Asks a worker's agent (<c>/user/worker</c> on the worker node) how it is; answered with <see cref="WorkerStatus"/>.</summary>
+public sealed record GetWorkerStatus
+{
+    /// <summary>The only instance.</summary>
+    public static GetWorkerStatus Instance { get; } = new();
+}
+
+/// <summary>A worker agent's answer to <see cref="GetWorkerStatus"/>.</summary>
+/// <param name="Name">The worker's name (its hostname in the lab).</param>
+/// <param name="Version">The version of the worker process.</param>
+/// <param name="StartedAt">When the worker process started.</param>
+/// <param name="Devices">How many device actors it runs.</param>
+public sealed record WorkerStatus(string Name, string Version, DateTimeOffset StartedAt, int Devices);
+
+/// <summary>The messages that travel between a master and a worker's agent, with their stable manifests.</summary>
+public static class WorkerAgentProtocol
+{
+    /// <summary>The path of the agent on a worker node.</summary>
+    public const string AgentPath = "/user/worker";
+
+    /// <summary>Registers the protocol's messages with <paramref name="serialization"/>; both sides must.</summary>
+    public static void Register(SerializerRegistry serialization)
+    {
+        ArgumentNullException.ThrowIfNull(serialization);
+        serialization.Register<GetWorkerStatus>("lava.worker.get-status.v1");
+        serialization.Register<WorkerStatus>("lava.worker.status.v1");
+    }
+}

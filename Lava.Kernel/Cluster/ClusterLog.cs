@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+
+namespace Lava.Kernel.Membership;
+
+/// <summary>The log messages of membership (category <c>Lava.Kernel.Cluster</c>), with stable event ids in the 5000 range.</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Cluster node {Node} started with roles [{Roles}]")]
+    public static partial void Started(ILogger logger, UniqueAddress node, string roles);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Member {Address} is Joining (roles: {Roles})")]
+    public static partial void MemberJoining(ILogger logger, Address address, string roles);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Member {Address} is Up (roles: {Roles})")]
+    public static partial void MemberUp(ILogger logger, Address address, string roles);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Member {Address} is Leaving (roles: {Roles})")]
+    public static partial void MemberLeaving(ILogger logger, Address address, string roles);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Member {Address} is Exiting (roles: {Roles})")]
+    public static partial void MemberExiting(ILogger logger, Address address, string roles);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Member {Address} is Down (roles: {Roles})")]
+    public static partial void MemberDown(ILogger logger, Address address, string roles);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Member {Address} is Removed (previous status {PreviousStatus}, roles: {Roles})")]
+    public static partial void MemberRemoved(ILogger logger, Address address, MemberStatus previousStatus, string roles);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Member {Address} is unreachable (roles: {Roles})")]
+    public static partial void MemberUnreachable(ILogger logger, Address address, string roles);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Member {Address} is reachable again (roles: {Roles})")]
+    public static partial void MemberReachable(ILogger logger, Address address, string roles);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "Leader is now {Leader}")]
+    public static partial void LeaderChanged(ILogger logger, string leader);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Leader is downing {Node}: unreachable for {Duration}")]
+    public static partial void AutoDowning(ILogger logger, UniqueAddress node, TimeSpan duration);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Joining the cluster through {Host}:{Port}")]
+    public static partial void Joining(ILogger logger, string host, int port);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "Join from {Node} ignored: {Reason}")]
+    public static partial void JoinIgnored(ILogger logger, UniqueAddress node, string reason);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "A membership callback failed")]
+    public static partial void CallbackFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>The log messages of <see cref="CoordinatedShutdown"/>, event ids 5100 and up.</summary>
+internal static partial class CoordinatedShutdownLog
+{
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Information, Message = "Coordinated shutdown of {System} started: {Reason}")]
+    public static partial void Started(ILogger logger, string system, string reason);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Coordinated shutdown phase {Phase} timed out after {Timeout}")]
+    public static partial void PhaseTimedOut(ILogger logger, string phase, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Coordinated shutdown task {Task} of phase {Phase} was cancelled by the phase timeout")]
+    public static partial void TaskTimedOut(ILogger logger, string phase, string task);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Coordinated shutdown task {Task} of phase {Phase} failed")]
+    public static partial void TaskFailed(ILogger logger, Exception exception, string phase, string task);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Coordinated shutdown task {Task} added to phase {Phase} after it started; it does not run")]
+    public static partial void TaskAddedTooLate(ILogger logger, string phase, string task);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "Coordinated shutdown of {System} finished")]
+    public static partial void Finished(ILogger logger, string system);
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Lava.Kernel.Remote;
+
+namespace Lava.Kernel;
+
+/// <summary>What connected nodes may address (<see cref="IInboundAuthorizer"/>), and closing a node out (<see cref="Disconnect"/>).</summary>
+public sealed partial class RemoteTransport
+{
+    private const int RefusalLogLimit = 10_000;
+    private readonly ConcurrentDictionary<(UniqueAddress Node, string Path), byte> _loggedRefusals = new();
+    private readonly ConcurrentDictionary<UniqueAddress, string> _disconnectReasons = new();
+    private IInboundAuthorizer? _authorizer;
+    private long _unauthorizedFrames;
+
+    /// <summary>How many inbound frames the <see cref="IInboundAuthorizer"/> refused since the transport started.</summary>
+    public long UnauthorizedFrames => Interlocked.Read(ref _unauthorizedFrames);
+
+    /// <summary>
+    /// Closes <paramref name="node"/> out at once: the peer gets a Disconnect frame with
+    /// <paramref name="reason"/> (it publishes <see cref="RemoteConnectionRefused"/> and stops redialing),
+    /// the connection is closed, and the incarnation is removed as by <see cref="NodeRemoved"/>, so that it
+    /// is refused if it dials in again, with <paramref name="reason"/>, so that it learns why even when the
+    /// connection was cut before the frame got out. Nothing more from it is delivered. Idempotent.
+    /// </summary>
+    public void Disconnect(UniqueAddress node, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(reason);
+        if (_disconnectReasons.Count >= RemovedLimit) _disconnectReasons.Clear();
+        _disconnectReasons.TryAdd(node, reason);
+        if (!_associations.TryGetValue(node.Address, out var association) || !association.Node.Equals(node) || association.IsRemoved)
+        {
+            RemoveNode(node, $"disconnected: {reason}");
+            return;
+        }
+        if (!association.Refuse(reason)) return;
+        RemoteLog.Disconnecting(Log, node, reason);
+        if (association.Current is not { } connection)
+        {
+            RemoveAssociation(association, $"disconnected: {reason}");
+            return;
+        }
+        association.EnqueueControl(new Outbound(FrameKind.Disconnect, reason, null, null));
+        _ = RemoveAfterDisconnectAsync(association, connection, reason);
+    }
+
+    /// <summary>The peer closed this node out with a Disconnect frame; the association is removed once the connection ends.</summary>
+    internal void OnPeerDisconnect(Association association, string reason)
+    {
+        if (!association.Refuse(reason)) return;
+        RemoteLog.DisconnectedByPeer(Log, association.Node, reason);
+        System.EventStream.Publish(new RemoteConnectionRefused(association.Node, reason));
+    }
+
+    /// <summary>Why <paramref name="node"/> is refused when it dials in again after its removal.</summary>
+    private string RemovedRefusal(UniqueAddress node) =>
+        _disconnectReasons.TryGetValue(node, out var reason) ? reason : $"{node} was removed; a restarted node is admitted as a new incarnation";
+
+    private async Task RemoveAfterDisconnectAsync(Association association, Connection connection, string reason)
+    {
+        // The peer answers the close, which ends the connection; a peer that does not is cut off after a bound.
+        await Task.WhenAny(connection.Completion, Task.Delay(Settings.HandshakeTimeout, System.TimeProvider, Stopping)).ConfigureAwait(false);
+        RemoveAssociation(association, $"disconnected: {reason}");
+    }
+
+    private bool IsAuthorized(Association from, FrameKind kind, string recipientPath)
+    {
+        if (_authorizer is null) return true;
+        var hash = recipientPath.LastIndexOf('#');
+        var path = hash < 0 ? recipientPath : recipientPath[..hash];
+        bool authorized;
+        try
+        {
+            authorized = _authorizer.Authorize(from.Node, from.Roles, path);
+        }
+        catch (Exception e)
+        {
+            RemoteLog.AuthorizerFailed(Log, e, from.Node, path);
+            authorized = false;
+        }
+        if (authorized) return true;
+        Interlocked.Increment(ref _unauthorizedFrames);
+        if (_loggedRefusals.Count >= RefusalLogLimit) _loggedRefusals.Clear();
+        if (_loggedRefusals.TryAdd((from.Node, path), 0))
+            RemoteLog.Unauthorized(Log, kind, from.Node, string.Join(", ", from.Roles), path);
+        return false;
+    }
+}
