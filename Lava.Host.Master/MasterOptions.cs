@@ -4,7 +4,7 @@ using Serilog.Events;
 namespace Lava.Host.Master;
 
 /// <summary>
-/// Everything the master needs to start, from the command line, the environment and HOCON (hocon/master.conf
+/// Everything the master needs to start, from the command line, the environment and HOCON (hocon/reference.conf
 /// documents each key). Paths are absolute.
 /// </summary>
 internal sealed record MasterOptions(

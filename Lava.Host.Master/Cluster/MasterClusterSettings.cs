@@ -2,7 +2,7 @@ using Lava.Kernel.Configuration;
 
 namespace Lava.Host.Master.Cluster;
 
-/// <summary>How this master takes part in the cluster, from <c>lava.cluster.*</c> (hocon/master.conf documents each key).</summary>
+/// <summary>How this master takes part in the cluster, from <c>lava.cluster.*</c> (hocon/reference.conf documents each key).</summary>
 /// <param name="MasterSecret">The secret masters present to each other; empty: no other master may join this one.</param>
 /// <param name="SeedNodes">HOST:PORT of masters to join; empty: this master starts the cluster alone.</param>
 /// <param name="SeedFingerprint">SHA-256 fingerprint of the seed masters' cluster certificate.</param>
