@@ -27,6 +27,9 @@ public sealed class CoordinatedShutdown
     /// <summary>Wait until this node is Exiting (singletons hand over here).</summary>
     public const string PhaseClusterExiting = "cluster-exiting";
 
+    /// <summary>Confirm the exit to the leader once the singletons handed over, and wait until it removed this node.</summary>
+    public const string PhaseClusterExitingDone = "cluster-exiting-done";
+
     /// <summary>Stop membership and the transport.</summary>
     public const string PhaseClusterShutdown = "cluster-shutdown";
 
@@ -39,7 +42,7 @@ public sealed class CoordinatedShutdown
     /// <summary>The phases, in the order they run.</summary>
     public static ImmutableArray<string> Phases { get; } =
     [
-        PhaseBeforeServiceUnbind, PhaseServiceUnbind, PhaseClusterLeave, PhaseClusterExiting, PhaseClusterShutdown,
+        PhaseBeforeServiceUnbind, PhaseServiceUnbind, PhaseClusterLeave, PhaseClusterExiting, PhaseClusterExitingDone, PhaseClusterShutdown,
         PhaseBeforeActorSystemTerminate, PhaseActorSystemTerminate,
     ];
 

@@ -22,6 +22,9 @@ public sealed class Cluster
     private readonly TaskCompletionSource _selfUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _selfRemoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<(string Host, int Port), UniqueAddress> _dialed = new();
+    private readonly object _exitingGate = new();
+    private readonly List<(string Name, Func<CancellationToken, Task> Task)> _exitingTasks = [];
+    private Task? _exitingRun;
     private volatile CurrentClusterState _state = CurrentClusterState.Empty;
 
     private Cluster(ActorSystem system, RemoteTransport transport, ClusterSettings settings)
@@ -65,7 +68,8 @@ public sealed class Cluster
     /// <summary>
     /// Starts membership on <paramref name="system"/>, whose <see cref="RemoteTransport"/> must already run
     /// (listening or dial-out only), and registers its coordinated-shutdown tasks (leave in
-    /// <c>cluster-leave</c>, transport stop in <c>cluster-shutdown</c>). <paramref name="settings"/> defaults
+    /// <c>cluster-leave</c>, the exiting tasks such as the singletons' hand-over in <c>cluster-exiting</c>,
+    /// the exit confirmation in <c>cluster-exiting-done</c>, transport stop in <c>cluster-shutdown</c>). <paramref name="settings"/> defaults
     /// to <see cref="ClusterSettings.Create"/> of the system's config.
     /// </summary>
     public static Cluster Start(ActorSystem system, ClusterSettings? settings = null)
@@ -83,6 +87,8 @@ public sealed class Cluster
             var cluster = system.RegisterExtension(new Cluster(system, transport, settings));
             var shutdown = CoordinatedShutdown.Get(system);
             shutdown.AddTask(CoordinatedShutdown.PhaseClusterLeave, "leave", cluster.LeaveAsync);
+            shutdown.AddTask(CoordinatedShutdown.PhaseClusterExiting, "exiting-tasks", _ => cluster.RunExitingTasksAsync());
+            shutdown.AddTask(CoordinatedShutdown.PhaseClusterExitingDone, "confirm-exit", cluster.ConfirmExitAsync);
             shutdown.AddTask(CoordinatedShutdown.PhaseClusterShutdown, "stop-transport", _ => transport.StopAsync());
             ClusterLog.Started(cluster.Log, cluster.SelfUniqueAddress, string.Join(", ", cluster.SelfRoles));
             return cluster;
@@ -184,7 +190,8 @@ public sealed class Cluster
     /// <summary>
     /// Leaves the cluster gracefully. Completes once this node is Exiting or Removed, when it is not a
     /// member, or when the master it is connected to became unreachable or was removed (so that it never
-    /// hangs on a dead master).
+    /// hangs on a dead master). Once Exiting, this node hands its singletons over and then confirms its exit
+    /// to the leader, which removes it: within the coordinated shutdown when one runs, else at once.
     /// </summary>
     public async Task LeaveAsync(CancellationToken ct = default)
     {
@@ -216,6 +223,91 @@ public sealed class Cluster
     }
 
     internal void SelfRemoved() => _selfRemoved.TrySetResult();
+
+    /// <summary>
+    /// Adds a task that runs once this node is Exiting, before it confirms its exit to the leader (the
+    /// singleton managers stop their singletons here): in the coordinated-shutdown phase <c>cluster-exiting</c>
+    /// when the node shuts down, else as soon as it is Exiting. Bounded by that phase's timeout; a task added
+    /// after they ran does not run.
+    /// </summary>
+    internal void AddExitingTask(string name, Func<CancellationToken, Task> task)
+    {
+        lock (_exitingGate)
+        {
+            if (_exitingRun is null) _exitingTasks.Add((name, task));
+        }
+    }
+
+    /// <summary>Runs the exiting tasks, once; later calls return the first run.</summary>
+    internal Task RunExitingTasksAsync()
+    {
+        lock (_exitingGate) return _exitingRun ??= Task.Run(RunExitingTasksOnceAsync);
+    }
+
+    /// <summary>From the core: this node became Exiting. Outside a coordinated shutdown, hand over and confirm now.</summary>
+    internal void SelfExiting()
+    {
+        if (CoordinatedShutdown.Get(System).Reason is not null) return;
+        _ = ConfirmAfterExitingTasksAsync();
+    }
+
+    private async Task ConfirmAfterExitingTasksAsync()
+    {
+        await RunExitingTasksAsync().ConfigureAwait(false);
+        _daemon.Tell(ClusterCore.ConfirmExit.Instance);
+    }
+
+    /// <summary>
+    /// The <c>cluster-exiting-done</c> task: tells the leader that this Exiting node is done, then waits until
+    /// it is removed, at most <see cref="ClusterSettings.ExitingConfirmationTimeout"/> (the leader's own bound),
+    /// so that the transport stops only after the leader heard of the exit.
+    /// </summary>
+    private async Task ConfirmExitAsync(CancellationToken ct)
+    {
+        if (SelfMember.Status != MemberStatus.Exiting) return;
+        _daemon.Tell(ClusterCore.ConfirmExit.Instance);
+        // The last master leaves no leader behind: nobody will remove it, so there is nothing to wait for.
+        if (State.Leader is not { } leader || leader.Equals(SelfAddress)) return;
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bound.CancelAfter(Settings.ExitingConfirmationTimeout);
+        try
+        {
+            await _selfRemoved.Task.WaitAsync(bound.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            ClusterLog.ExitNotConfirmed(Log, Settings.ExitingConfirmationTimeout);
+        }
+    }
+
+    private async Task RunExitingTasksOnceAsync()
+    {
+        List<(string Name, Func<CancellationToken, Task> Task)> tasks;
+        lock (_exitingGate) tasks = [.. _exitingTasks];
+        var timeout = CoordinatedShutdown.Get(System).PhaseTimeout(CoordinatedShutdown.PhaseClusterExiting);
+        using var cancel = new CancellationTokenSource(timeout, System.TimeProvider);
+        try
+        {
+            await Task.WhenAll(tasks.Select(t => RunExitingTaskAsync(t.Name, t.Task, cancel.Token))).WaitAsync(timeout, System.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+            ClusterLog.ExitingTasksTimedOut(Log, timeout);
+        }
+    }
+
+    private async Task RunExitingTaskAsync(string name, Func<CancellationToken, Task> task, CancellationToken ct)
+    {
+        try
+        {
+            await task(ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            ClusterLog.ExitingTaskFailed(Log, e, name);
+        }
+    }
 
     private void RunCallback(Action callback)
     {

@@ -12,6 +12,7 @@ internal sealed partial class ClusterCore
     private readonly Dictionary<UniqueAddress, ImmutableHashSet<UniqueAddress>> _observations = [];
     private readonly Dictionary<UniqueAddress, long> _unreachableSince = [];
     private readonly Dictionary<UniqueAddress, long> _exitingSince = [];
+    private readonly HashSet<UniqueAddress> _exitingConfirmed = [];
 
     private void AdmitJoin(UniqueAddress node, IReadOnlyList<string> roles, UniqueAddress via)
     {
@@ -51,7 +52,11 @@ internal sealed partial class ClusterCore
 
     private void OnReachabilityReport(ClusterProtocol.ReachabilityReport report)
     {
-        if (!IsFromMasterMember(Sender) || !report.Observer.Equals(SenderNode(Sender))) return;
+        if (!IsFromMasterMember(Sender) || !report.Observer.Equals(SenderNode(Sender)))
+        {
+            IgnoreRequest(report, $"only a member with role {MasterRole} reports reachability, as itself");
+            return;
+        }
         var seen = report.Unreachable.ToImmutableHashSet();
         if (_observations.TryGetValue(report.Observer, out var before) && before.SetEquals(seen)) return;
         _observations[report.Observer] = seen;
@@ -63,6 +68,13 @@ internal sealed partial class ClusterCore
         _observations.Remove(node);
         _unreachableSince.Remove(node);
         _exitingSince.Remove(node);
+        _exitingConfirmed.Remove(node);
+    }
+
+    private void LeaderExitingConfirmed(UniqueAddress node)
+    {
+        if (_state.MemberOf(node) is not { Status: MemberStatus.Exiting } || !_exitingConfirmed.Add(node)) return;
+        RunLeaderActions();
     }
 
     /// <summary>One step of the leader: removals, Joining to Up, Leaving to Exiting, the unreachable set, auto-downing.</summary>
@@ -87,9 +99,16 @@ internal sealed partial class ClusterCore
                     moved.Add(node);
                     break;
                 case MemberStatus.Exiting:
+                    // Removed once it confirmed that its exiting phase is over (its singletons stopped), once it is
+                    // gone, or after a bound, so that a node that never confirms cannot stay Exiting.
                     if (!_exitingSince.TryGetValue(node, out var since)) _exitingSince[node] = since = now;
-                    if (time.GetElapsedTime(since, now) >= settings.GossipInterval || _transportRemoved.Contains(node))
+                    var exitedBecause = _exitingConfirmed.Contains(node) ? "it confirmed its exit"
+                        : _transportRemoved.Contains(node) ? "its connection was removed"
+                        : time.GetElapsedTime(since, now) >= settings.ExitingConfirmationTimeout ? "no exit confirmation within akka.cluster.exiting-confirmation-timeout"
+                        : null;
+                    if (exitedBecause is not null)
                     {
+                        ClusterLog.ExitingRemoved(_cluster.Log, node, exitedBecause);
                         members = members.Remove(node);
                         moved.Add(node);
                     }

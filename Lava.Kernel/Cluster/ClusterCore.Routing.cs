@@ -8,6 +8,9 @@ namespace Lava.Kernel.Membership;
 /// </summary>
 internal sealed partial class ClusterCore
 {
+    private const int IgnoredLogLimit = 1_000;
+    private readonly HashSet<(string Sender, string Request, string Reason)> _loggedIgnored = [];
+
     /// <summary>Sends the state to every connected member (and to one that just left, so that it learns it was removed).</summary>
     private void Push(MembershipState state, UniqueAddress? exclude, IEnumerable<UniqueAddress>? alsoTo = null)
     {
@@ -53,13 +56,18 @@ internal sealed partial class ClusterCore
         return _directPeers.Keys.FirstOrDefault(n => n.Address.Equals(address) && !_transportRemoved.Contains(n));
     }
 
-    private bool IsFromMasterPeer(IActorRef? sender) =>
-        SenderNode(sender) is { } node && _directPeers.TryGetValue(node, out var roles) && roles.Contains(MasterRole);
+    private bool IsFromMasterPeer(IActorRef? sender) => SenderNode(sender) is { } node && IsMasterPeer(node);
 
     private bool IsFromMasterMember(IActorRef? sender) =>
         IsFromMasterPeer(sender) && _state.MemberOf(SenderNode(sender)!) is { } member && member.HasRole(MasterRole);
 
-    /// <summary>Local callers and masters may ask for anything; a worker only about itself.</summary>
-    private bool IsTrusted(IActorRef? sender, Address target) =>
-        sender is null || sender.Path.Address.HasLocalScope || IsFromMasterPeer(sender) || SenderNode(sender)?.Address.Equals(target) == true;
+    private bool IsMasterPeer(UniqueAddress node) => _directPeers.TryGetValue(node, out var roles) && roles.Contains(MasterRole);
+
+    /// <summary>Logs a request from another node that is not acted on, once per sender, kind of request and reason.</summary>
+    private void IgnoreRequest(object request, string reason)
+    {
+        var sender = Sender.Path.Address.HasLocalScope ? "no node" : Sender.Path.Address.ToString();
+        if (_loggedIgnored.Count >= IgnoredLogLimit) _loggedIgnored.Clear();
+        if (_loggedIgnored.Add((sender, request.GetType().Name, reason))) ClusterLog.RequestIgnored(_cluster.Log, request.GetType().Name, sender, reason);
+    }
 }

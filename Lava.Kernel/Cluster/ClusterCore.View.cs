@@ -27,6 +27,7 @@ internal sealed partial class ClusterCore
         _cluster.SetState(view);
         var events = MembershipState.Diff(old, view);
         foreach (var e in events) Publish(e);
+        if (events.Any(e => e is MemberExited exited && exited.Member.UniqueAddress.Equals(_self))) _cluster.SelfExiting();
         var selfIsMember = SelfMember is not null;
         if (selfIsMember) _wasMember = true;
         foreach (var removed in events.OfType<MemberRemoved>())

@@ -27,6 +27,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
     private bool _joinRequested;
     private bool _wasMember;
     private bool _selfRemoved;
+    private bool _exitConfirmed;
 
     public ClusterCore(Kernel.Cluster cluster, IActorRef heartbeat)
     {
@@ -39,8 +40,9 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         Receive<Subscribe>(OnSubscribe);
         Receive<Unsubscribe>(u => RemoveSubscriber(u.Subscriber));
         Receive<Terminated>(t => RemoveSubscriber(t.ActorRef));
-        Receive<LeaveCommand>(c => OnLeaveRequest(new ClusterProtocol.LeaveRequest(c.Address, 0)));
-        Receive<DownCommand>(c => OnDownRequest(new ClusterProtocol.DownRequest(c.Address, 0, false, 0)));
+        Receive<LeaveCommand>(c => RouteLeave(new ClusterProtocol.LeaveRequest(c.Address, 0)));
+        Receive<DownCommand>(c => RouteDown(new ClusterProtocol.DownRequest(c.Address, 0, false, 0)));
+        Receive<ConfirmExit>(_ => OnConfirmExit());
         Receive<LeaveSelf>(OnLeaveSelf);
         Receive<ClusterProtocol.Join>(OnJoin);
         Receive<ClusterProtocol.JoinForwarded>(OnJoinForwarded);
@@ -48,6 +50,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         Receive<ClusterProtocol.ReachabilityReport>(OnReachabilityReport);
         Receive<ClusterProtocol.LeaveRequest>(OnLeaveRequest);
         Receive<ClusterProtocol.DownRequest>(OnDownRequest);
+        Receive<ClusterProtocol.ExitingConfirmed>(OnExitingConfirmed);
         Receive<NodeUnreachable>(n => OnDetected(n.Node, unreachable: true));
         Receive<NodeReachable>(n => OnDetected(n.Node, unreachable: false));
         Receive<RemoteNodeConnected>(OnConnected);
@@ -133,7 +136,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
             return;
         }
         _leaveWaiters.Add(leave.Done);
-        OnLeaveRequest(new ClusterProtocol.LeaveRequest(_self.Address, 0));
+        RouteLeave(new ClusterProtocol.LeaveRequest(_self.Address, 0));
     }
 
     /// <summary>A leave is over when this node is Exiting or no longer a member, or when nobody can move it on.</summary>
@@ -152,6 +155,12 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
             ClusterLog.JoinIgnored(_cluster.Log, join.Node, "it is not connected to this node");
             return;
         }
+        // A node joins only as itself.
+        if (!Sender.Path.Address.Equals(join.Node.Address))
+        {
+            IgnoreRequest(join, $"a join of {join.Node} must come from that node");
+            return;
+        }
         if (SelfMember is null) return;
         if (IsLeader) AdmitJoin(join.Node, association.Roles, _self);
         else ForwardToLeader(new ClusterProtocol.JoinForwarded(join.Node, [.. association.Roles], _self, 1));
@@ -159,14 +168,24 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
 
     private void OnJoinForwarded(ClusterProtocol.JoinForwarded join)
     {
-        if (!IsFromMasterMember(Sender) || join.Hops > MaxHops) return;
+        if (!IsFromMasterMember(Sender))
+        {
+            IgnoreRequest(join, $"only a member with role {MasterRole} passes on joins");
+            return;
+        }
+        if (join.Hops > MaxHops) return;
         if (IsLeader) AdmitJoin(join.Node, join.Roles, join.Via);
         else ForwardToLeader(join with { Hops = join.Hops + 1 });
     }
 
     private void OnGossip(ClusterProtocol.Gossip gossip)
     {
-        if (gossip.Version <= _state.Version || !IsFromMasterPeer(Sender)) return;
+        if (!IsFromMasterPeer(Sender))
+        {
+            IgnoreRequest(gossip, "only a master's membership state counts");
+            return;
+        }
+        if (gossip.Version <= _state.Version) return;
         var state = MembershipState.FromWire(gossip);
         var forSelf = state.Members.ContainsKey(_self);
         // Before this node is a member, only a state that admits it after it asked to join counts.
@@ -177,18 +196,76 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         Self.Tell(LeaderStep.Instance);
     }
 
+    /// <summary>A leave from another node: a master may ask it for any member, any other node only for itself.</summary>
     private void OnLeaveRequest(ClusterProtocol.LeaveRequest request)
     {
-        if (!IsTrusted(Sender, request.Address) || request.Hops > MaxHops) return;
+        if (SenderNode(Sender) is not { } from)
+        {
+            IgnoreRequest(request, "its sender is not a node connected to this one");
+            return;
+        }
+        if (!IsMasterPeer(from) && !from.Address.Equals(request.Address))
+        {
+            IgnoreRequest(request, $"a node without role {MasterRole} may only leave itself");
+            return;
+        }
+        RouteLeave(request);
+    }
+
+    /// <summary>A down from another node: only a master may ask for one.</summary>
+    private void OnDownRequest(ClusterProtocol.DownRequest request)
+    {
+        if (SenderNode(Sender) is not { } from || !IsMasterPeer(from))
+        {
+            IgnoreRequest(request, $"only a node with role {MasterRole} may down a member");
+            return;
+        }
+        RouteDown(request);
+    }
+
+    /// <summary>A leaving node finished its exiting phase; it confirms only for itself, a master passes it on.</summary>
+    private void OnExitingConfirmed(ClusterProtocol.ExitingConfirmed confirmed)
+    {
+        if (SenderNode(Sender) is not { } from || (!IsMasterPeer(from) && !from.Equals(confirmed.Node)))
+        {
+            IgnoreRequest(confirmed, "a node may only confirm its own exit");
+            return;
+        }
+        if (confirmed.Hops > MaxHops) return;
+        if (IsLeader) LeaderExitingConfirmed(confirmed.Node);
+        else ForwardToLeader(confirmed with { Hops = confirmed.Hops + 1 });
+    }
+
+    private void RouteLeave(ClusterProtocol.LeaveRequest request)
+    {
+        if (request.Hops > MaxHops) return;
         if (IsLeader) LeaderLeave(request.Address);
         else ForwardToLeader(request with { Hops = request.Hops + 1 });
     }
 
-    private void OnDownRequest(ClusterProtocol.DownRequest request)
+    private void RouteDown(ClusterProtocol.DownRequest request)
     {
-        if (!IsTrusted(Sender, request.Address) || request.Hops > MaxHops) return;
+        if (request.Hops > MaxHops) return;
         if (IsLeader) LeaderDown(request.Address, request.Uid, request.Gone);
         else ForwardToLeader(request with { Hops = request.Hops + 1 });
+    }
+
+    /// <summary>
+    /// This node finished what it does while Exiting (the <c>cluster-exiting</c> phase, or the singletons'
+    /// hand-over when it leaves without shutting down): the leader may remove it now. Repeated every gossip
+    /// interval while it is Exiting, in case the leader changes.
+    /// </summary>
+    private void OnConfirmExit()
+    {
+        _exitConfirmed = true;
+        SendExitConfirmation();
+    }
+
+    private void SendExitConfirmation()
+    {
+        if (!_exitConfirmed || SelfMember is not { Status: MemberStatus.Exiting }) return;
+        if (IsLeader) LeaderExitingConfirmed(_self);
+        else ForwardToLeader(new ClusterProtocol.ExitingConfirmed(_self, 1));
     }
 
     private void OnDetected(UniqueAddress node, bool unreachable)
@@ -237,7 +314,8 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         if (SelfMember is null) return;
         if (IsSelfMaster) Push(_state, exclude: null);
         if (!IsLeader) ReportReachability();
-        if (_leaveWaiters.Count > 0) OnLeaveRequest(new ClusterProtocol.LeaveRequest(_self.Address, 0));
+        if (_leaveWaiters.Count > 0) RouteLeave(new ClusterProtocol.LeaveRequest(_self.Address, 0));
+        SendExitConfirmation();
     }
 
     /// <summary>Ends this node's membership without the leader's word (its master is gone for good).</summary>
@@ -263,6 +341,12 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
     public sealed record LeaveCommand(Address Address);
 
     public sealed record DownCommand(Address Address);
+
+    /// <summary>This node is done with its exiting phase; tell the leader so that it removes this node.</summary>
+    public sealed record ConfirmExit
+    {
+        public static ConfirmExit Instance { get; } = new();
+    }
 
     /// <summary>Leave this node; <paramref name="Done"/> completes when the leave is over.</summary>
     public sealed record LeaveSelf(TaskCompletionSource Done);

@@ -16,6 +16,7 @@ internal sealed class ClusterHeartbeat : ReceiveActor, IWithTimers
     private readonly Dictionary<UniqueAddress, PhiAccrualFailureDetector> _detectors = [];
     private readonly Dictionary<UniqueAddress, IActorRef> _receivers = [];
     private readonly HashSet<UniqueAddress> _unreachable = [];
+    private readonly HashSet<Address> _forgedLogged = [];
     private ImmutableHashSet<UniqueAddress> _targets = [];
     private IActorRef? _core;
 
@@ -25,6 +26,12 @@ internal sealed class ClusterHeartbeat : ReceiveActor, IWithTimers
         Receive<Peers>(OnPeers);
         Receive<ClusterProtocol.Heartbeat>(h =>
         {
+            // Only a node's own heartbeats count: one node cannot keep another looking alive.
+            if (!Sender.Path.Address.Equals(h.From.Address))
+            {
+                if (_forgedLogged.Add(Sender.Path.Address)) ClusterLog.ForgedHeartbeat(_cluster.Log, h.From, Sender.Path.Address.ToString());
+                return;
+            }
             if (_detectors.TryGetValue(h.From, out var detector)) detector.HeartBeat();
         });
         Receive<ExpectedFirstHeartbeat>(e =>

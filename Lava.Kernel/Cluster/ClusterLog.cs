@@ -46,6 +46,24 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "A membership callback failed")]
     public static partial void CallbackFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Warning, Message = "Ignored {Request} from {Sender}: {Reason}; further ones like it are ignored silently")]
+    public static partial void RequestIgnored(ILogger logger, string request, string sender, string reason);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "Leader removes Exiting member {Node}: {Reason}")]
+    public static partial void ExitingRemoved(ILogger logger, UniqueAddress node, string reason);
+
+    [LoggerMessage(EventId = 5019, Level = LogLevel.Warning, Message = "Ignored a heartbeat for {Node} sent by {Sender}; further ones from that sender are ignored silently")]
+    public static partial void ForgedHeartbeat(ILogger logger, UniqueAddress node, string sender);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Warning, Message = "This node was not removed within {Timeout} of confirming its exit; shutting down goes on")]
+    public static partial void ExitNotConfirmed(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 5017, Level = LogLevel.Warning, Message = "The exiting tasks did not finish within {Timeout}; the exit is confirmed anyway")]
+    public static partial void ExitingTasksTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 5018, Level = LogLevel.Warning, Message = "Exiting task {Task} failed")]
+    public static partial void ExitingTaskFailed(ILogger logger, Exception exception, string task);
 }
 
 /// <summary>The log messages of <see cref="CoordinatedShutdown"/>, event ids 5100 and up.</summary>

@@ -13,6 +13,7 @@ internal static class ClusterProtocol
         registry.Register<ReachabilityReport>("lava.cluster.reachability-report.v1");
         registry.Register<LeaveRequest>("lava.cluster.leave-request.v1");
         registry.Register<DownRequest>("lava.cluster.down-request.v1");
+        registry.Register<ExitingConfirmed>("lava.cluster.exiting-confirmed.v1");
     }
 
     /// <summary>A node that dialed this one asks to join; its roles are those of its handshake, not part of the message.</summary>
@@ -44,4 +45,10 @@ internal static class ClusterProtocol
     /// unless 0); <paramref name="Gone"/> when a transport removed it, so that a leaving member is simply removed.
     /// </summary>
     public sealed record DownRequest(Address Address, long Uid, bool Gone, int Hops);
+
+    /// <summary>
+    /// <paramref name="Node"/>, Exiting, finished its exiting phase (its singletons stopped and handed over):
+    /// the leader may remove it. Sent by that node, passed on towards the leader by masters.
+    /// </summary>
+    public sealed record ExitingConfirmed(UniqueAddress Node, int Hops);
 }

@@ -38,11 +38,15 @@ public sealed record ClusterSettings
     /// <summary><c>akka.cluster.unreachable-nodes-reaper-interval</c>: how often the failure detectors are checked; 250 ms by default.</summary>
     public TimeSpan UnreachableNodesReaperInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>
-    /// <c>akka.cluster.gossip-interval</c>: how often the membership state is pushed to connected nodes, and
-    /// how long the leader keeps a member Exiting before it removes it; 1 s by default.
-    /// </summary>
+    /// <summary><c>akka.cluster.gossip-interval</c>: how often the membership state is pushed to connected nodes; 1 s by default.</summary>
     public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// <c>akka.cluster.exiting-confirmation-timeout</c>: the leader removes an Exiting member once it confirms
+    /// that its exiting phase is over (its singletons stopped), once its connection is removed, or after this
+    /// long without either; 4 s by default.
+    /// </summary>
+    public TimeSpan ExitingConfirmationTimeout { get; init; } = TimeSpan.FromSeconds(4);
 
     /// <summary>
     /// <c>akka.cluster.auto-down-unreachable-after</c>: the leader downs a member unreachable for this long;
@@ -73,6 +77,7 @@ public sealed record ClusterSettings
             ExpectedResponseAfter = Positive(config, fd + "expected-response-after", d.ExpectedResponseAfter),
             UnreachableNodesReaperInterval = Positive(config, "akka.cluster.unreachable-nodes-reaper-interval", d.UnreachableNodesReaperInterval),
             GossipInterval = Positive(config, "akka.cluster.gossip-interval", d.GossipInterval),
+            ExitingConfirmationTimeout = Positive(config, "akka.cluster.exiting-confirmation-timeout", d.ExitingConfirmationTimeout),
             AutoDownUnreachableAfter = OffOrDuration(config, "akka.cluster.auto-down-unreachable-after", d.AutoDownUnreachableAfter),
             SeedNodeTimeout = Positive(config, "akka.cluster.seed-node-timeout", d.SeedNodeTimeout),
             RetryUnsuccessfulJoinAfter = Positive(config, "akka.cluster.retry-unsuccessful-join-after", d.RetryUnsuccessfulJoinAfter),
@@ -94,6 +99,7 @@ public sealed record ClusterSettings
         Check(ExpectedResponseAfter > TimeSpan.Zero, fd + "expected-response-after", "must be > 0");
         Check(UnreachableNodesReaperInterval > TimeSpan.Zero, "akka.cluster.unreachable-nodes-reaper-interval", "must be > 0");
         Check(GossipInterval > TimeSpan.Zero, "akka.cluster.gossip-interval", "must be > 0");
+        Check(ExitingConfirmationTimeout > TimeSpan.Zero, "akka.cluster.exiting-confirmation-timeout", "must be > 0");
         Check(AutoDownUnreachableAfter is null || AutoDownUnreachableAfter >= TimeSpan.Zero, "akka.cluster.auto-down-unreachable-after", "must be >= 0 or off");
         Check(SeedNodeTimeout > TimeSpan.Zero, "akka.cluster.seed-node-timeout", "must be > 0");
         Check(RetryUnsuccessfulJoinAfter > TimeSpan.Zero, "akka.cluster.retry-unsuccessful-join-after", "must be > 0");

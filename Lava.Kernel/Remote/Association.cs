@@ -26,6 +26,9 @@ internal sealed class Association(UniqueAddress node, IReadOnlyList<string> role
 
     public IReadOnlyList<string> Roles { get; } = roles;
 
+    /// <summary>The node's address as its actors' full paths begin (<c>lava://SYS@HOST:PORT</c>).</summary>
+    public string AddressText { get; } = node.Address.ToString();
+
     public Connection? Current => Volatile.Read(ref _current);
 
     /// <summary>Counts attached connections, so that a give-up timer knows whether the link came back meanwhile.</summary>

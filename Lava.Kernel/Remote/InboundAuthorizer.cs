@@ -4,7 +4,8 @@ namespace Lava.Kernel;
 /// Decides, on the listening side, whether a connected node may address a local actor. Consulted for every
 /// inbound Message, Watch and Unwatch frame before it is delivered; a refused frame is dropped, counted in
 /// <see cref="RemoteTransport.UnauthorizedFrames"/> and logged once per (node, path). Called on the
-/// connection's reader: it must be fast and must not block.
+/// connection's reader: it must be fast and must not block. Independently of it, the listening side drops
+/// every frame whose sender is not an actor of the node that sent it.
 /// </summary>
 public interface IInboundAuthorizer
 {

@@ -58,4 +58,7 @@ internal static partial class RemoteLog
 
     [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "{Node} refused to readmit this node: {Reason}")]
     public static partial void ReadmissionRefused(ILogger logger, UniqueAddress node, string reason);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Warning, Message = "Dropped a {Kind} frame from {Node} whose sender {Sender} is not one of its actors; further frames with this sender are dropped silently")]
+    public static partial void ForgedSender(ILogger logger, FrameKind kind, UniqueAddress node, string sender);
 }

@@ -12,7 +12,10 @@ public sealed partial class RemoteTransport
     private IInboundAuthorizer? _authorizer;
     private long _unauthorizedFrames;
 
-    /// <summary>How many inbound frames the <see cref="IInboundAuthorizer"/> refused since the transport started.</summary>
+    /// <summary>
+    /// How many inbound frames were dropped on the listening side since the transport started: those the
+    /// <see cref="IInboundAuthorizer"/> refused and those whose sender is not an actor of the node they came from.
+    /// </summary>
     public long UnauthorizedFrames => Interlocked.Read(ref _unauthorizedFrames);
 
     /// <summary>
@@ -61,6 +64,37 @@ public sealed partial class RemoteTransport
         // The peer answers the close, which ends the connection; a peer that does not is cut off after a bound.
         await Task.WhenAny(connection.Completion, Task.Delay(Settings.HandshakeTimeout, System.TimeProvider, Stopping)).ConfigureAwait(false);
         RemoveAssociation(association, $"disconnected: {reason}");
+    }
+
+    /// <summary>
+    /// On the listening side, a frame's sender (the watcher of a Watch or Unwatch, the terminated actor of a
+    /// DeathWatchNotification) must be empty, a dead-letters path, or an actor of the node whose connection
+    /// carried it: a connected node cannot speak for this one or for another node. A forged frame is dropped,
+    /// counted in <see cref="UnauthorizedFrames"/> and logged once per (node, sender).
+    /// </summary>
+    private bool IsOwnSender(Association from, FrameKind kind, string senderPath)
+    {
+        if (_server is null || senderPath.Length == 0) return true;
+        var own = from.AddressText;
+        if (senderPath.Length > own.Length && senderPath[own.Length] == '/' && senderPath.StartsWith(own, StringComparison.Ordinal)) return true;
+        if (IsDeadLettersPath(senderPath)) return true;
+        Interlocked.Increment(ref _unauthorizedFrames);
+        var hash = senderPath.LastIndexOf('#');
+        var path = hash < 0 ? senderPath : senderPath[..hash];
+        if (_loggedRefusals.Count >= RefusalLogLimit) _loggedRefusals.Clear();
+        if (_loggedRefusals.TryAdd((from.Node, "sender " + path), 0)) RemoteLog.ForgedSender(Log, kind, from.Node, path);
+        return false;
+    }
+
+    /// <summary>True for <c>lava://SYS[@HOST:PORT]/deadLetters[#uid]</c>: no sender, whichever node it names.</summary>
+    private static bool IsDeadLettersPath(string fullPath)
+    {
+        const string scheme = "lava://", deadLetters = "/deadLetters";
+        if (!fullPath.StartsWith(scheme, StringComparison.Ordinal)) return false;
+        var slash = fullPath.IndexOf('/', scheme.Length);
+        if (slash < 0 || string.CompareOrdinal(fullPath, slash, deadLetters, 0, deadLetters.Length) != 0) return false;
+        var end = slash + deadLetters.Length;
+        return end == fullPath.Length || fullPath[end] == '#';
     }
 
     private bool IsAuthorized(Association from, FrameKind kind, string recipientPath)

@@ -32,22 +32,25 @@ public sealed partial class RemoteTransport
             case FrameKind.Unwatch:
                 if (from.Refusal is not null) return;
                 var recipientPath = reader.ReadString();
-                if (!IsAuthorized(from, kind, recipientPath)) return;
-                if (kind == FrameKind.Message) DeliverMessage(from, recipientPath, ref reader);
-                else if (kind == FrameKind.Watch) OnRemoteWatch(from, recipientPath, reader.ReadString());
-                else OnRemoteUnwatch(from, recipientPath, reader.ReadString());
+                var senderPath = reader.ReadString();
+                if (!IsAuthorized(from, kind, recipientPath) || !IsOwnSender(from, kind, senderPath)) return;
+                if (kind == FrameKind.Message) DeliverMessage(from, recipientPath, senderPath, ref reader);
+                else if (kind == FrameKind.Watch) OnRemoteWatch(from, recipientPath, senderPath);
+                else OnRemoteUnwatch(from, recipientPath, senderPath);
                 break;
             case FrameKind.DeathWatchNotification:
-                OnRemoteDeathWatchNotification(reader.ReadString(), reader.ReadString(), reader.ReadByte());
+                var watcherPath = reader.ReadString();
+                var terminatedPath = reader.ReadString();
+                if (!IsOwnSender(from, kind, terminatedPath)) return;
+                OnRemoteDeathWatchNotification(watcherPath, terminatedPath, reader.ReadByte());
                 break;
             default:
                 throw new InvalidDataException($"unexpected {kind} frame from {from.Node}");
         }
     }
 
-    private void DeliverMessage(Association from, string recipientPath, ref FrameReader reader)
+    private void DeliverMessage(Association from, string recipientPath, string senderPath, ref FrameReader reader)
     {
-        var senderPath = reader.ReadString();
         var manifest = reader.ReadString();
         if (System.Serialization.ForManifest(manifest) is not { } entry)
         {

@@ -24,7 +24,10 @@ public sealed partial class RemoteTransport
     /// <paramref name="certificate"/> on <see cref="RemoteSettings.Hostname"/>:<see cref="RemoteSettings.Port"/>
     /// (port 0 picks a free one; <see cref="Address"/> then holds the bound port). Plain TCP or HTTP
     /// clients get no handshake. Every dialing node passes <paramref name="admission"/> (all are admitted
-    /// when null) before any message flows.
+    /// when null) before any message flows. A node that dialed in speaks only for itself: a frame from it whose
+    /// sender is an actor of another node (this one included) is dropped and counted in
+    /// <see cref="UnauthorizedFrames"/>, so a message passed on with the sender it came with (<c>Forward</c>) does
+    /// not cross such a link when its sender lives on a third node.
     /// </summary>
     public static Task<RemoteTransport> StartServerAsync(ActorSystem system, RemoteSettings settings, X509Certificate2 certificate,
         IAdmissionPolicy? admission = null, CancellationToken cancellationToken = default) =>

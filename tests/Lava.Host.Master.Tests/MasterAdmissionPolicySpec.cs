@@ -99,6 +99,13 @@ public sealed class MasterAdmissionPolicySpec : IAsyncLifetime
     [InlineData("/user/workers", false)]
     [InlineData("/user/worker-presence/recorder", false)]
     [InlineData("/system/clusterX", false)]
+    [InlineData("/system/cluster", false)]
+    [InlineData("/system/cluster/core/child", false)]
+    [InlineData("/system/cluster/heartbeat/x", false)]
+    [InlineData("/system/cluster/other", false)]
+    [InlineData("/system/singleton-manager", false)]
+    [InlineData("/user/workers/w1x", false)]
+    [InlineData("/tempo", false)]
     public void Inbound_authorizer_must_let_a_worker_reach_only_cluster_actors_replies_and_its_own_actors(string path, bool allowed)
     {
         var authorizer = new ClusterInboundAuthorizer(NullLogger.Instance);

@@ -14,7 +14,9 @@ namespace Lava.Kernel;
 /// that it handed the singleton over (it left gracefully), so a graceful hand-over never overlaps. A member that
 /// leaves stops the singleton (its termination message, then a stop after
 /// <see cref="ClusterSingletonManagerSettings.StopTimeout"/>) as soon as it sees itself leaving, and at the
-/// latest in the coordinated shutdown phase <c>cluster-exiting</c>.
+/// latest in the coordinated shutdown phase <c>cluster-exiting</c>; it confirms its exit to the leader only after
+/// that, so that it is not removed (which lets the next oldest start the singleton) while its singleton still
+/// runs, unless it overruns <c>akka.cluster.exiting-confirmation-timeout</c>.
 /// </para>
 /// <para>
 /// Membership alone cannot tell a crashed member from one cut off by the network: with a

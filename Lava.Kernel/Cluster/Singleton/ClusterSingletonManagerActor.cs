@@ -66,8 +66,9 @@ internal sealed class ClusterSingletonManagerActor : ReceiveActor, IWithTimers
     {
         _lease = _settings.Lease?.Invoke();
         var self = Self;
-        CoordinatedShutdown.Get(Context.System).AddTask(
-            CoordinatedShutdown.PhaseClusterExiting,
+        // Runs while this member is Exiting, before it confirms its exit: the leader removes it (and younger
+        // members start the singleton) only after the singleton here stopped.
+        _cluster.AddExitingTask(
             $"singleton-{_settings.SingletonName}-hand-over",
             ct =>
             {

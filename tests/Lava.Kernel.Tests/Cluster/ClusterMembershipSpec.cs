@@ -171,6 +171,44 @@ public sealed class ClusterMembershipSpec : ClusterSpecBase
     }
 
     [Fact]
+    public async Task The_leader_must_keep_a_member_Exiting_until_it_confirms_its_exit()
+    {
+        var master = await StartMasterAsync(settings: TestClusterSettings with { ExitingConfirmationTimeout = Dilated(TimeSpan.FromSeconds(10)) });
+        var worker = await StartJoinedWorkerAsync(master);
+        var handedOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker.Cluster.AddExitingTask("hand-over", ct => handedOver.Task.WaitAsync(ct));
+        var events = Subscribe(master, typeof(MemberExited), typeof(MemberRemoved));
+
+        await worker.Cluster.LeaveAsync().WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(worker.Self, (await events.ExpectMsgAsync<MemberExited>()).Member.UniqueAddress);
+        // Many gossip intervals (200 ms): the member stays while its exiting task runs.
+        await events.ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(MemberStatus.Exiting, master.Cluster.State.Members.Single(m => m.UniqueAddress.Equals(worker.Self)).Status);
+        handedOver.SetResult();
+        var removed = await events.ExpectMsgAsync<MemberRemoved>();
+        Assert.Equal(worker.Self, removed.Member.UniqueAddress);
+        Assert.Contains(Logs.Entries, e => e.Message == $"Leader removes Exiting member {worker.Self}: it confirmed its exit");
+    }
+
+    [Fact]
+    public async Task The_leader_must_remove_an_Exiting_member_that_does_not_confirm_after_the_exiting_confirmation_timeout()
+    {
+        var master = await StartMasterAsync(settings: TestClusterSettings with { ExitingConfirmationTimeout = TimeSpan.FromMilliseconds(500) });
+        var worker = await StartJoinedWorkerAsync(master);
+        var never = new TaskCompletionSource();
+        // Bounded only by the worker's cluster-exiting phase timeout (5 s): far beyond the leader's bound.
+        worker.Cluster.AddExitingTask("stuck", ct => never.Task.WaitAsync(ct));
+        var events = Subscribe(master, typeof(MemberExited), typeof(MemberRemoved));
+
+        await worker.Cluster.LeaveAsync().WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(worker.Self, (await events.ExpectMsgAsync<MemberExited>()).Member.UniqueAddress);
+        Assert.Equal(worker.Self, (await events.ExpectMsgAsync<MemberRemoved>(timeout: Dilated(TimeSpan.FromSeconds(4)))).Member.UniqueAddress);
+        Assert.Contains(Logs.Entries, e => e.Message == $"Leader removes Exiting member {worker.Self}: no exit confirmation within akka.cluster.exiting-confirmation-timeout");
+    }
+
+    [Fact]
     public async Task LeaveAsync_must_not_hang_when_the_master_is_dead()
     {
         var master = await StartMasterAsync();

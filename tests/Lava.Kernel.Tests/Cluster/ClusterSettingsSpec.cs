@@ -20,6 +20,7 @@ public sealed class ClusterSettingsSpec
         Assert.Equal(TimeSpan.FromSeconds(1), settings.ExpectedResponseAfter);
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.UnreachableNodesReaperInterval);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.AutoDownUnreachableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(4), settings.ExitingConfirmationTimeout);
     }
 
     [Fact]
@@ -31,6 +32,7 @@ public sealed class ClusterSettingsSpec
               seed-node-timeout = 3s
               retry-unsuccessful-join-after = 300ms
               gossip-interval = 500ms
+              exiting-confirmation-timeout = 2500ms
               unreachable-nodes-reaper-interval = 100ms
               auto-down-unreachable-after = 20s
               failure-detector {
@@ -48,6 +50,7 @@ public sealed class ClusterSettingsSpec
         Assert.Equal(TimeSpan.FromSeconds(3), settings.SeedNodeTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(300), settings.RetryUnsuccessfulJoinAfter);
         Assert.Equal(TimeSpan.FromMilliseconds(500), settings.GossipInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), settings.ExitingConfirmationTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(100), settings.UnreachableNodesReaperInterval);
         Assert.Equal(TimeSpan.FromSeconds(20), settings.AutoDownUnreachableAfter);
         Assert.Equal(TimeSpan.FromMilliseconds(200), settings.HeartbeatInterval);
@@ -75,6 +78,7 @@ public sealed class ClusterSettingsSpec
     [InlineData("akka.cluster.failure-detector.min-std-deviation = 0ms", "akka.cluster.failure-detector.min-std-deviation")]
     [InlineData("akka.cluster.failure-detector.acceptable-heartbeat-pause = -1s", "akka.cluster.failure-detector.acceptable-heartbeat-pause")]
     [InlineData("akka.cluster.gossip-interval = soon", "akka.cluster.gossip-interval")]
+    [InlineData("akka.cluster.exiting-confirmation-timeout = 0s", "akka.cluster.exiting-confirmation-timeout")]
     [InlineData("akka.cluster.unreachable-nodes-reaper-interval = 0s", "akka.cluster.unreachable-nodes-reaper-interval")]
     [InlineData("akka.cluster.auto-down-unreachable-after = -5s", "akka.cluster.auto-down-unreachable-after")]
     [InlineData("akka.cluster.seed-node-timeout = 0s", "akka.cluster.seed-node-timeout")]

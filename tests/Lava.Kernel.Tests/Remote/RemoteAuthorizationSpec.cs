@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Lava.Kernel.Remote;
 using Xunit;
 
 namespace Lava.Kernel.Tests.Remote;
@@ -93,6 +94,59 @@ public sealed class RemoteAuthorizationSpec : TestKit.TestKit
     }
 
     public sealed record ClosedRef(IActorRef Actor);
+
+    [Fact]
+    public async Task Listening_side_must_drop_frames_whose_sender_is_not_an_actor_of_the_connected_node()
+    {
+        // No authorizer: the sender check holds on the listening side whatever may be addressed.
+        var server = await RemoteTransport.StartServerAsync(Sys, ShortBackoff, Certificate, null, null);
+        var probe = CreateTestProbe();
+        var victim = CreateTestProbe();
+        Sys.ActorOf(Props.Create(() => new Forwarder(probe.Ref)), "open");
+        await using var worker = ActorSystem.Create("worker", new ActorSystemSetup { LoggerFactory = Logs });
+        var client = RemoteTransport.StartClient(worker, ShortBackoff with { Hostname = "w1", Roles = ["worker"] });
+        await client.ConnectAsync("127.0.0.1", server.Address.Port!.Value, RemoteCertificates.Sha256Fingerprint(Certificate));
+        var link = client.AssociationOf(server.Address)!;
+        var masterActor = server.Address + ActorRefCodec.WirePath(victim.Ref.Path);
+        var otherWorkerActor = "lava://worker@w2:0/user/agent#5";
+        var ownActor = client.Address + "/user/agent#3";
+
+        // Frames crafted as a tampered node would write them; one connection's frames are dispatched in order.
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-the-master", SenderPath: masterActor));
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-another-worker", SenderPath: otherWorkerActor));
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-another-system-on-this-host", SenderPath: "lava://other@w1:0/user/agent#3"));
+        link.EnqueueData(new Outbound(FrameKind.Watch, "/user/open", null, null, SenderPath: otherWorkerActor));
+        link.EnqueueData(new Outbound(FrameKind.DeathWatchNotification, ActorRefCodec.WirePath(victim.Ref.Path), null, null, SenderPath: otherWorkerActor));
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-itself", SenderPath: ownActor));
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "anonymous", SenderPath: ""));
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-dead-letters", SenderPath: server.Address + "/deadLetters"));
+
+        Assert.Equal("as-itself", await probe.ExpectMsgAsync<string>());
+        Assert.Equal(client.Address, probe.LastSender.Path.Address);
+        Assert.Equal("anonymous", await probe.ExpectMsgAsync<string>());
+        Assert.Equal("as-dead-letters", await probe.ExpectMsgAsync<string>());
+        Assert.Equal(5, server.UnauthorizedFrames);
+        Assert.Empty(server.InboundWatchesForTest);
+        await victim.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        Assert.Single(Logs.Entries, e => e.Message.Contains("is not one of its actors", StringComparison.Ordinal) && e.Message.Contains(masterActor[..masterActor.LastIndexOf('#')], StringComparison.Ordinal));
+        // Once per (node, sender): the Message, Watch and DeathWatchNotification naming the other worker's actor log one line.
+        Assert.Equal(3, Logs.Entries.Count(e => e.Message.Contains("is not one of its actors", StringComparison.Ordinal)));
+
+        // The same forgery again is dropped and counted, but not logged again.
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-the-master", SenderPath: masterActor));
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "marker", SenderPath: ownActor));
+        Assert.Equal("marker", await probe.ExpectMsgAsync<string>());
+        Assert.Equal(6, server.UnauthorizedFrames);
+        Assert.Equal(3, Logs.Entries.Count(e => e.Message.Contains("is not one of its actors", StringComparison.Ordinal)));
+
+        // The dialing side does not check: a master may pass on a message with the sender it came with.
+        var relay = CreateTestProbe(worker);
+        worker.ActorOf(Props.Create(() => new Forwarder(relay.Ref)), "relay");
+        var onWorker = server.AssociationOf(client.Address)!;
+        onWorker.EnqueueData(new Outbound(FrameKind.Message, "/user/relay", null, "relayed", SenderPath: otherWorkerActor));
+        Assert.Equal("relayed", await relay.ExpectMsgAsync<string>());
+        Assert.Equal(0, client.UnauthorizedFrames);
+    }
 
     [Fact]
     public async Task Disconnect_must_remove_the_node_tell_it_why_and_refuse_it_afterwards()

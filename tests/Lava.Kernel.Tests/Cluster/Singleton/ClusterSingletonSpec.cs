@@ -108,6 +108,35 @@ public sealed class ClusterSingletonSpec() : TestKit.TestKit(realTime: true)
         Assert.Equal(new SingletonProbe.Pong(b.Name, 2), await client.ExpectMsgAsync<SingletonProbe.Pong>(timeout: Dilated(TimeSpan.FromSeconds(10))));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ClusterSingletonManager_must_start_the_singleton_on_the_next_oldest_only_after_a_slowly_stopping_one_stopped_without_a_lease(bool shutDown)
+    {
+        var a = await MasterAsync("a", null);
+        await using var b = await MasterAsync("b", a);
+        // The singleton takes 2 s to stop on its termination message, far longer than a gossip interval (200 ms).
+        var stopDelay = TimeSpan.FromSeconds(2);
+        var settings = ManagerSettings() with { StopTimeout = Dilated(TimeSpan.FromSeconds(10)) };
+        StartManager(a, settings, stopDelay);
+        StartManager(b, settings, stopDelay);
+        await _singletons.ExpectStartedAsync(a.Name, Dilated(TimeSpan.FromSeconds(10)));
+        await AwaitAssertAsync(() => Assert.Equal(2, b.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up)));
+
+        await using (a)
+        {
+            // Through the coordinated shutdown (SIGTERM), or by leaving while the node goes on running.
+            if (shutDown) await CoordinatedShutdown.Get(a.System).RunAsync("leaving the cluster");
+            else await a.Cluster.LeaveAsync();
+            await _singletons.ExpectStartedAsync(b.Name, Dilated(TimeSpan.FromSeconds(20)));
+        }
+
+        Assert.Equal(["start@" + a.Name, "stop@" + a.Name, "start@" + b.Name], _singletons.Events.Select(e => e.ToString()));
+        _singletons.AssertNoOverlap();
+        // b, leader once a was Exiting, removed a on a's confirmation, not on a timeout or a lost connection.
+        Assert.Contains(Logs.Entries, e => e.Message == $"Leader removes Exiting member {a.Cluster.SelfUniqueAddress}: it confirmed its exit");
+    }
+
     [Fact]
     public async Task ClusterSingletonManager_must_move_the_singleton_after_a_crashed_oldest_is_downed_and_removed()
     {
@@ -129,9 +158,9 @@ public sealed class ClusterSingletonSpec() : TestKit.TestKit(realTime: true)
     private Task<SingletonTestNode> MasterAsync(string name, SingletonTestNode? seed) =>
         SingletonTestNode.StartMasterAsync(name, seed, Logs, Settings);
 
-    private void StartManager(SingletonTestNode node, ClusterSingletonManagerSettings? settings = null) =>
+    private void StartManager(SingletonTestNode node, ClusterSingletonManagerSettings? settings = null, TimeSpan? stopDelay = null) =>
         node.System.ActorOf(
-            ClusterSingletonManager.Props(_singletons.Props(node.Name), SingletonProbe.End.Instance, settings ?? ManagerSettings()),
+            ClusterSingletonManager.Props(_singletons.Props(node.Name, stopDelay), SingletonProbe.End.Instance, settings ?? ManagerSettings()),
             "manager");
 
     private static ClusterSingletonManagerSettings ManagerSettings() =>

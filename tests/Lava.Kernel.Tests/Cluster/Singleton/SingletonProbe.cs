@@ -31,8 +31,11 @@ internal sealed class SingletonProbe
         registry.Register<Pong>("test.singleton.pong.v1");
     }
 
-    /// <summary>Props of a singleton that reports to this probe as <paramref name="node"/>.</summary>
-    public Props Props(string node) => Kernel.Props.Create(() => new RecordingSingleton(this, node));
+    /// <summary>
+    /// Props of a singleton that reports to this probe as <paramref name="node"/>; on its termination message it
+    /// stops after <paramref name="stopDelay"/> (at once when null), as one that finishes its work first.
+    /// </summary>
+    public Props Props(string node, TimeSpan? stopDelay = null) => Kernel.Props.Create(() => new RecordingSingleton(this, node, stopDelay));
 
     public void Record(string node, bool started)
     {
@@ -94,6 +97,11 @@ internal sealed class SingletonProbe
 
     public sealed record Ping(int Number);
 
+    private sealed record StopNow
+    {
+        public static StopNow Instance { get; } = new();
+    }
+
     public sealed record Pong(string Node, int Number);
 
     /// <summary>The termination message the managers in the tests send: the singleton stops itself.</summary>
@@ -102,18 +110,25 @@ internal sealed class SingletonProbe
         public static End Instance { get; } = new();
     }
 
-    private sealed class RecordingSingleton : ReceiveActor
+    private sealed class RecordingSingleton : ReceiveActor, IWithTimers
     {
         private readonly SingletonProbe _probe;
         private readonly string _node;
 
-        public RecordingSingleton(SingletonProbe probe, string node)
+        public RecordingSingleton(SingletonProbe probe, string node, TimeSpan? stopDelay)
         {
             _probe = probe;
             _node = node;
             Receive<Ping>(ping => Sender.Tell(new Pong(node, ping.Number), Self));
-            Receive<End>(_ => Context.Stop(Self));
+            Receive<End>(_ =>
+            {
+                if (stopDelay is { } delay) Timers.StartSingleTimer("stop", StopNow.Instance, delay);
+                else Context.Stop(Self);
+            });
+            Receive<StopNow>(_ => Context.Stop(Self));
         }
+
+        public ITimerScheduler Timers { get; set; } = null!;
 
         protected override void PreStart() => _probe.Record(_node, started: true);
 

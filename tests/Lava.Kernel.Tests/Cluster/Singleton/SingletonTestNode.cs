@@ -87,9 +87,17 @@ internal sealed class SingletonTestNode : IAsyncDisposable
     private static ActorSystem CreateSystem(string name, string role, CapturingLoggerFactory logs, TestKitSettings timing)
     {
         var pause = timing.Dilated(TimeSpan.FromSeconds(3)).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+        // Room for a hand-over on a loaded machine; the confirmation, not this bound, is what the tests expect.
+        var exiting = timing.Dilated(TimeSpan.FromSeconds(8)).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+        var phase = timing.Dilated(TimeSpan.FromSeconds(10)).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
         var config = ConfigFactory.ParseString($$"""
+            akka.coordinated-shutdown.phases {
+              cluster-exiting.timeout = {{phase}}ms
+              cluster-exiting-done.timeout = {{phase}}ms
+            }
             akka.cluster {
               roles = [{{role}}]
+              exiting-confirmation-timeout = {{exiting}}ms
               gossip-interval = 200ms
               unreachable-nodes-reaper-interval = 100ms
               auto-down-unreachable-after = 500ms
