@@ -25,7 +25,7 @@ public abstract class ClusterSpecBase : TestKit.TestKit
     protected ClusterSettings TestClusterSettings => new()
     {
         HeartbeatInterval = TimeSpan.FromMilliseconds(100),
-        AcceptableHeartbeatPause = Dilated(TimeSpan.FromSeconds(1)),
+        AcceptableHeartbeatPause = Dilated(TimeSpan.FromSeconds(2)),
         ExpectedResponseAfter = TimeSpan.FromMilliseconds(500),
         UnreachableNodesReaperInterval = TimeSpan.FromMilliseconds(50),
         GossipInterval = TimeSpan.FromMilliseconds(200),
