@@ -69,23 +69,11 @@ public abstract class SupervisorStrategy
     internal bool HandleFailure(ActorCell parent, ActorCell.ChildEntry failed, Exception cause, IReadOnlyList<ActorCell.ChildEntry> children)
     {
         var directive = Decider(cause);
-        switch (directive)
-        {
-            case Directive.Resume:
-                Log(parent, failed, cause, directive);
-                failed.Actor.SendSystemMessage(new Resume(cause));
-                return true;
-            case Directive.Restart:
-                Log(parent, failed, cause, directive);
-                ProcessFailure(parent, restart: true, failed, cause, children);
-                return true;
-            case Directive.Stop:
-                Log(parent, failed, cause, directive);
-                ProcessFailure(parent, restart: false, failed, cause, children);
-                return true;
-            default:
-                return false;
-        }
+        if (directive is not (Directive.Resume or Directive.Restart or Directive.Stop)) return false;
+        Log(parent, failed, cause, directive);
+        if (directive == Directive.Resume) failed.Actor.SendSystemMessage(new Resume(cause));
+        else ProcessFailure(parent, restart: directive == Directive.Restart, failed, cause, children);
+        return true;
     }
 
     private protected abstract void ProcessFailure(
