@@ -111,26 +111,6 @@ public abstract class TestKit : IAsyncLifetime
             return Task.CompletedTask;
         }, duration, interval);
 
-    /// <summary>Runs <paramref name="body"/> and asserts it took between <paramref name="min"/> and <paramref name="max"/> (dilated).</summary>
-    public async Task<T> WithinAsync<T>(TimeSpan min, TimeSpan max, Func<Task<T>> body)
-    {
-        var watch = Stopwatch.StartNew();
-        var bodyTask = body();
-        var limit = Dilated(max);
-        if (await Task.WhenAny(bodyTask, Task.Delay(limit)).ConfigureAwait(false) != bodyTask)
-            throw new TestKitAssertionException($"block did not finish within {limit}");
-        var result = await bodyTask.ConfigureAwait(false);
-        if (watch.Elapsed < min) throw new TestKitAssertionException($"block finished in {watch.Elapsed}, before the minimum {min}");
-        return result;
-    }
-
-    public Task WithinAsync(TimeSpan max, Func<Task> body) =>
-        WithinAsync(TimeSpan.Zero, max, async () =>
-        {
-            await body().ConfigureAwait(false);
-            return true;
-        });
-
     /// <summary>Waits for a dead letter whose message satisfies <paramref name="predicate"/>.</summary>
     public async Task<DeadLetter> ExpectDeadLetterAsync(Func<object, bool> predicate, TimeSpan? timeout = null)
     {
