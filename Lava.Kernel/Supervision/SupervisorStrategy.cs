@@ -88,12 +88,6 @@ public abstract class SupervisorStrategy
         child.Actor.SendSystemMessage(new Recreate(cause));
     }
 
-    private protected static void StopChild(ActorCell.ChildEntry child)
-    {
-        child.Stopping = true;
-        child.Actor.Stop();
-    }
-
     private void Log(ActorCell parent, ActorCell.ChildEntry child, Exception cause, Directive directive)
     {
         if (!LoggingEnabled) return;
@@ -119,7 +113,7 @@ public sealed class OneForOneStrategy : SupervisorStrategy
         ActorCell parent, bool restart, ActorCell.ChildEntry failed, Exception cause, IReadOnlyList<ActorCell.ChildEntry> children)
     {
         if (restart && RequestRestartPermission(parent, failed)) RestartChild(failed, cause, suspendFirst: false);
-        else StopChild(failed);
+        else failed.Stop();
     }
 }
 
@@ -145,7 +139,7 @@ public sealed class AllForOneStrategy : SupervisorStrategy
         }
         else
         {
-            foreach (var child in children) StopChild(child);
+            foreach (var child in children) child.Stop();
         }
     }
 }
