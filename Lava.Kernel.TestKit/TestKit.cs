@@ -51,8 +51,7 @@ public abstract class TestKit : IAsyncLifetime
     /// <summary>The default probe: the sender of <see cref="Tell"/> and the source of <c>Expect*</c>.</summary>
     public TestProbe TestActor { get; }
 
-    public TestProbe CreateTestProbe(string? name = null) =>
-        new(Sys, Settings, name ?? $"probe-{Interlocked.Increment(ref _probeCounter)}");
+    public TestProbe CreateTestProbe(string? name = null) => CreateTestProbe(Sys, name);
 
     /// <summary>A probe living in <paramref name="system"/>, for tests with several systems (nodes) in one process.</summary>
     public TestProbe CreateTestProbe(ActorSystem system, string? name = null) =>
@@ -111,48 +110,19 @@ public abstract class TestKit : IAsyncLifetime
             return Task.CompletedTask;
         }, duration, interval);
 
-    /// <summary>Runs <paramref name="body"/> and asserts it took between <paramref name="min"/> and <paramref name="max"/> (dilated).</summary>
-    public async Task<T> WithinAsync<T>(TimeSpan min, TimeSpan max, Func<Task<T>> body)
-    {
-        var watch = Stopwatch.StartNew();
-        var bodyTask = body();
-        var limit = Dilated(max);
-        if (await Task.WhenAny(bodyTask, Task.Delay(limit)).ConfigureAwait(false) != bodyTask)
-            throw new TestKitAssertionException($"block did not finish within {limit}");
-        var result = await bodyTask.ConfigureAwait(false);
-        if (watch.Elapsed < min) throw new TestKitAssertionException($"block finished in {watch.Elapsed}, before the minimum {min}");
-        return result;
-    }
-
-    public Task WithinAsync(TimeSpan max, Func<Task> body) =>
-        WithinAsync(TimeSpan.Zero, max, async () =>
-        {
-            await body().ConfigureAwait(false);
-            return true;
-        });
-
     /// <summary>Waits for a dead letter whose message satisfies <paramref name="predicate"/>.</summary>
-    public async Task<DeadLetter> ExpectDeadLetterAsync(Func<object, bool> predicate, TimeSpan? timeout = null)
-    {
-        var wait = Dilated(timeout ?? Settings.SingleExpectDefault);
-        using var cts = new CancellationTokenSource(wait);
-        try
-        {
-            while (true)
-            {
-                var letter = await _deadLetters.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
-                if (predicate(letter.Message)) return letter;
-            }
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            throw new TestKitAssertionException($"no matching dead letter within {wait}; {Sys.DeadLetterCount} dead letters in all");
-        }
-    }
+    public Task<DeadLetter> ExpectDeadLetterAsync(Func<object, bool> predicate, TimeSpan? timeout = null) =>
+        ReadUntilAsync(_deadLetters.Reader, letter => predicate(letter.Message), timeout,
+            wait => $"no matching dead letter within {wait}; {Sys.DeadLetterCount} dead letters in all");
 
     /// <summary>Waits until an entry of <paramref name="level"/> or above with an exception of type <typeparamref name="TException"/> is logged.</summary>
-    public async Task<LogEntry> ExpectLoggedAsync<TException>(LogLevel level = LogLevel.Error, Func<LogEntry, bool>? predicate = null, TimeSpan? timeout = null)
-        where TException : Exception
+    public Task<LogEntry> ExpectLoggedAsync<TException>(LogLevel level = LogLevel.Error, Func<LogEntry, bool>? predicate = null, TimeSpan? timeout = null)
+        where TException : Exception =>
+        ReadUntilAsync(Logs.Feed, entry => entry.Level >= level && entry.Exception is TException && (predicate is null || predicate(entry)), timeout,
+            wait => $"no {level} entry with {typeof(TException).Name} logged within {wait}");
+
+    /// <summary>Reads <paramref name="reader"/> until an item satisfies <paramref name="isTarget"/>; fails with <paramref name="failure"/> once the (dilated) timeout passed.</summary>
+    private async Task<T> ReadUntilAsync<T>(ChannelReader<T> reader, Func<T, bool> isTarget, TimeSpan? timeout, Func<TimeSpan, string> failure)
     {
         var wait = Dilated(timeout ?? Settings.SingleExpectDefault);
         using var cts = new CancellationTokenSource(wait);
@@ -160,13 +130,13 @@ public abstract class TestKit : IAsyncLifetime
         {
             while (true)
             {
-                var entry = await Logs.Feed.ReadAsync(cts.Token).ConfigureAwait(false);
-                if (entry.Level >= level && entry.Exception is TException && (predicate is null || predicate(entry))) return entry;
+                var item = await reader.ReadAsync(cts.Token).ConfigureAwait(false);
+                if (isTarget(item)) return item;
             }
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            throw new TestKitAssertionException($"no {level} entry with {typeof(TException).Name} logged within {wait}");
+            throw new TestKitAssertionException(failure(wait));
         }
     }
 

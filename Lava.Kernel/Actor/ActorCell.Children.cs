@@ -10,9 +10,16 @@ internal sealed partial class ActorCell
     {
         public LocalActorRef Actor { get; } = actor;
 
-        public bool Stopping { get; set; }
+        public bool Stopping { get; private set; }
 
         public ChildRestartStats Stats { get; } = new();
+
+        /// <summary>Stops the child, marked as stopping so that a pending restart of the parent waits for it.</summary>
+        public void Stop()
+        {
+            Stopping = true;
+            Actor.Stop();
+        }
     }
 
     public IEnumerable<IActorRef> Children
@@ -118,11 +125,6 @@ internal sealed partial class ActorCell
         {
             return _children is null ? [] : [.. _children.Values];
         }
-    }
-
-    private void MarkChildStopping(InternalActorRef child)
-    {
-        if (FindChild(child) is { } entry) entry.Stopping = true;
     }
 
     /// <summary>Removes a terminated child, freeing its name; false when it was not ours.</summary>

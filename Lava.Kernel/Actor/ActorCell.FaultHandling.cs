@@ -191,11 +191,7 @@ internal sealed partial class ActorCell
         _timers?.CancelAll();
         UnwatchAll();
         var children = ChildEntries();
-        foreach (var child in children)
-        {
-            child.Stopping = true;
-            child.Actor.Stop();
-        }
+        foreach (var child in children) child.Stop();
         if (children.Length == 0) FinishTerminate();
     }
 

@@ -83,8 +83,8 @@ internal sealed partial class ActorCell : IActorContext
     public void Stop(IActorRef actor)
     {
         if (actor is not InternalActorRef target) return;
-        MarkChildStopping(target);
-        target.Stop();
+        if (FindChild(target) is { } child) child.Stop();
+        else target.Stop();
     }
 
     /// <summary>Processes one user message on the actor's turn.</summary>

@@ -41,7 +41,7 @@ public sealed partial class ActorSystem : IAsyncDisposable
     public static ActorSystem Create(string name, Config config, ActorSystemSetup? setup = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var resolved = config.WithFallback(ConfigFactory.Reference()).Resolve();
+        var resolved = ConfigFactory.Load(config);
         return Create(name, (setup ?? new ActorSystemSetup()) with { Settings = ActorSystemSettings.From(resolved), Config = resolved });
     }
 

@@ -131,7 +131,7 @@ public sealed class CoordinatedShutdown
             }
             if (phase == PhaseActorSystemTerminate && _terminateSystem) tasks.Add(("terminate-actor-system", _ => _system.Terminate()));
             if (tasks.Count == 0) continue;
-            using var cancel = new CancellationTokenSource(timeout, _system.TimeProvider);
+            using var cancel = new CancellationTokenSource();
             var running = tasks.Select(t => RunTaskAsync(phase, t.Name, t.Task, cancel.Token)).ToArray();
             try
             {

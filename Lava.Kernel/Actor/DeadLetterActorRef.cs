@@ -21,7 +21,9 @@ internal sealed class DeadLetterActorRef(ActorSystem system, ActorPath path) : I
     public override void Tell(object message, IActorRef? sender = null)
     {
         var letter = message as DeadLetter ?? new DeadLetter(message, sender, this);
-        if (letter.Message is IDeadLetterSuppression) return;
+        // A dead letter that could not reach a stopped subscriber of dead letters is dropped, as Akka's
+        // dead-letter mailbox does: publishing it again would hand it back to that subscriber without end.
+        if (letter.Message is IDeadLetterSuppression or DeadLetter) return;
         var n = Interlocked.Increment(ref _count);
         if (n <= system.Settings.LogDeadLetters)
         {

@@ -16,10 +16,10 @@ public abstract class ReceiveActor : ActorBase
     }
 
     /// <summary>Handles messages of type <typeparamref name="T"/>.</summary>
-    protected void Receive<T>(Action<T> handler) => Add(new SyncHandler<T>(handler, null));
+    protected void Receive<T>(Action<T> handler) => Add(Handler(handler, null));
 
     /// <summary>Handles messages of type <typeparamref name="T"/> that satisfy <paramref name="shouldHandle"/>.</summary>
-    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Add(new SyncHandler<T>(handler, shouldHandle));
+    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Add(Handler(handler, shouldHandle));
 
     /// <summary>
     /// Handles messages of type <typeparamref name="T"/> asynchronously. Until the returned task
@@ -27,13 +27,13 @@ public abstract class ReceiveActor : ActorBase
     /// handler runs on the actor again, with <see cref="ActorBase.Sender"/> still the message's sender.
     /// </summary>
     protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null) =>
-        Add(new AsyncHandler<T>(handler, shouldHandle));
+        Add(Handler<T>(message => ActorCell.Current!.RunTask(() => handler(message)), shouldHandle));
 
     /// <summary>Handles any message not taken by an earlier handler.</summary>
-    protected void ReceiveAny(Action<object> handler) => Add(new SyncHandler<object>(handler, null));
+    protected void ReceiveAny(Action<object> handler) => Add(Handler(handler, null));
 
     /// <summary>Handles any message not taken by an earlier handler, asynchronously.</summary>
-    protected void ReceiveAnyAsync(Func<object, Task> handler) => Add(new AsyncHandler<object>(handler, null));
+    protected void ReceiveAnyAsync(Func<object, Task> handler) => ReceiveAsync(handler);
 
     /// <summary>Replaces the behaviour with the handlers that <paramref name="configure"/> declares.</summary>
     protected void Become(Action configure) => Context.Become(Build(configure).Handle);
@@ -63,7 +63,15 @@ public abstract class ReceiveActor : ActorBase
         return list;
     }
 
-    private void Add(Handler handler)
+    /// <summary>A handler that takes a <typeparamref name="T"/> satisfying <paramref name="shouldHandle"/>; false leaves the message to the next one.</summary>
+    private static Func<object, bool> Handler<T>(Action<T> handle, Predicate<T>? shouldHandle) => message =>
+    {
+        if (message is not T typed || (shouldHandle is not null && !shouldHandle(typed))) return false;
+        handle(typed);
+        return true;
+    };
+
+    private void Add(Func<object, bool> handler)
     {
         if (_building is null)
             throw new IllegalActorStateException(
@@ -73,42 +81,17 @@ public abstract class ReceiveActor : ActorBase
 
     private sealed class HandlerList
     {
-        private Handler[] _handlers = [];
+        private Func<object, bool>[] _handlers = [];
 
-        public void Add(Handler handler) => _handlers = [.. _handlers, handler];
+        public void Add(Func<object, bool> handler) => _handlers = [.. _handlers, handler];
 
         public bool Handle(object message)
         {
             foreach (var handler in _handlers)
             {
-                if (handler.TryHandle(message)) return true;
+                if (handler(message)) return true;
             }
             return false;
-        }
-    }
-
-    private abstract class Handler
-    {
-        public abstract bool TryHandle(object message);
-    }
-
-    private sealed class SyncHandler<T>(Action<T> handler, Predicate<T>? shouldHandle) : Handler
-    {
-        public override bool TryHandle(object message)
-        {
-            if (message is not T typed || (shouldHandle is not null && !shouldHandle(typed))) return false;
-            handler(typed);
-            return true;
-        }
-    }
-
-    private sealed class AsyncHandler<T>(Func<T, Task> handler, Predicate<T>? shouldHandle) : Handler
-    {
-        public override bool TryHandle(object message)
-        {
-            if (message is not T typed || (shouldHandle is not null && !shouldHandle(typed))) return false;
-            ActorCell.Current!.RunTask(() => handler(typed));
-            return true;
         }
     }
 }

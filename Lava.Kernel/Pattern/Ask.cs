@@ -36,6 +36,9 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
     private readonly TaskCompletionSource<T> _promise = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ActorSystem _system;
     private readonly string _name;
+    private readonly IActorRef _target;
+    private readonly Type _messageType;
+    private readonly TimeSpan _timeout;
     private readonly ITimer? _timer;
     private readonly CancellationTokenRegistration _cancellation;
     private int _completed;
@@ -45,19 +48,19 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
         _system = system;
         Path = system.TempPath();
         _name = Path.Name;
+        _target = target;
+        _messageType = message.GetType();
+        _timeout = timeout;
         system.RegisterTemp(_name, this);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             _timer = system.TimeProvider.CreateTimer(static s => ((PromiseActorRef<T>)s!).TimedOut(), this, timeout, Timeout.InfiniteTimeSpan);
         }
-        _timeoutMessage = () => $"Ask timed out on [{target}] after [{timeout.TotalMilliseconds} ms]. Message of type [{message.GetType().Name}]";
         if (cancellationToken.CanBeCanceled)
         {
-            _cancellation = cancellationToken.Register(static s => ((PromiseActorRef<T>)s!).Complete(p => p.TrySetCanceled()), this);
+            _cancellation = cancellationToken.Register(static s => ((PromiseActorRef<T>)s!).Cancelled(), this);
         }
     }
-
-    private readonly Func<string> _timeoutMessage;
 
     public Task<T> Task => _promise.Task;
 
@@ -71,11 +74,11 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
     {
         var completed = message switch
         {
-            T value => Complete(p => p.TrySetResult(value)),
-            Status.Failure failure => Complete(p => p.TrySetException(failure.Cause)),
-            Status.Success { Value: T value } => Complete(p => p.TrySetResult(value)),
-            _ => Complete(p => p.TrySetException(new ArgumentException(
-                $"Received message of type [{message.GetType().FullName}] - Ask expected message of type [{typeof(T).FullName}]"))),
+            T value => TryFinish() && _promise.TrySetResult(value),
+            Status.Failure failure => TryFinish() && _promise.TrySetException(failure.Cause),
+            Status.Success { Value: T value } => TryFinish() && _promise.TrySetResult(value),
+            _ => TryFinish() && _promise.TrySetException(new ArgumentException(
+                $"Received message of type [{message.GetType().FullName}] - Ask expected message of type [{typeof(T).FullName}]")),
         };
         if (!completed) _system.DeadLetters.Tell(new DeadLetter(message, sender, this), sender);
     }
@@ -86,15 +89,30 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
             watch.Watcher.SendSystemMessage(new DeathWatchNotification(this, ExistenceConfirmed: !IsTerminated, AddressTerminated: false));
     }
 
-    private void TimedOut() => Complete(p => p.TrySetException(new AskTimeoutException(_timeoutMessage())));
+    private void TimedOut()
+    {
+        if (TryFinish())
+        {
+            _promise.TrySetException(new AskTimeoutException(
+                $"Ask timed out on [{_target}] after [{_timeout.TotalMilliseconds} ms]. Message of type [{_messageType.Name}]"));
+        }
+    }
 
-    /// <summary>Completes the promise once; the temporary actor is gone before anyone sees the result.</summary>
-    private bool Complete(Func<TaskCompletionSource<T>, bool> complete)
+    private void Cancelled()
+    {
+        if (TryFinish()) _promise.TrySetCanceled();
+    }
+
+    /// <summary>
+    /// Claims the one completion of the promise and removes the temporary actor, so that it is gone before
+    /// anyone sees the result; false when the promise was already claimed.
+    /// </summary>
+    private bool TryFinish()
     {
         if (Interlocked.Exchange(ref _completed, 1) != 0) return false;
         _timer?.Dispose();
         _cancellation.Dispose();
         _system.UnregisterTemp(_name);
-        return complete(_promise);
+        return true;
     }
 }

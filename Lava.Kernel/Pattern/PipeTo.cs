@@ -19,8 +19,7 @@ public static class PipeToSupport
             }
             else
             {
-                var cause = t.IsCanceled ? new TaskCanceledException(t) : Unwrap(t.Exception!);
-                recipient.Tell(failure is null ? new Status.Failure(cause) : failure(cause), sender);
+                TellFailure(t, recipient, sender, failure);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -38,10 +37,15 @@ public static class PipeToSupport
             }
             else
             {
-                var cause = t.IsCanceled ? new TaskCanceledException(t) : Unwrap(t.Exception!);
-                recipient.Tell(failure is null ? new Status.Failure(cause) : failure(cause), sender);
+                TellFailure(t, recipient, sender, failure);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private static void TellFailure(Task failed, IActorRef recipient, IActorRef? sender, Func<Exception, object>? failure)
+    {
+        var cause = failed.IsCanceled ? new TaskCanceledException(failed) : Unwrap(failed.Exception!);
+        recipient.Tell(failure is null ? new Status.Failure(cause) : failure(cause), sender);
     }
 
     private static Exception Unwrap(AggregateException e) => e.InnerExceptions.Count == 1 ? e.InnerException! : e;

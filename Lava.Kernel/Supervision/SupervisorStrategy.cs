@@ -69,23 +69,11 @@ public abstract class SupervisorStrategy
     internal bool HandleFailure(ActorCell parent, ActorCell.ChildEntry failed, Exception cause, IReadOnlyList<ActorCell.ChildEntry> children)
     {
         var directive = Decider(cause);
-        switch (directive)
-        {
-            case Directive.Resume:
-                Log(parent, failed, cause, directive);
-                failed.Actor.SendSystemMessage(new Resume(cause));
-                return true;
-            case Directive.Restart:
-                Log(parent, failed, cause, directive);
-                ProcessFailure(parent, restart: true, failed, cause, children);
-                return true;
-            case Directive.Stop:
-                Log(parent, failed, cause, directive);
-                ProcessFailure(parent, restart: false, failed, cause, children);
-                return true;
-            default:
-                return false;
-        }
+        if (directive is not (Directive.Resume or Directive.Restart or Directive.Stop)) return false;
+        Log(parent, failed, cause, directive);
+        if (directive == Directive.Resume) failed.Actor.SendSystemMessage(new Resume(cause));
+        else ProcessFailure(parent, restart: directive == Directive.Restart, failed, cause, children);
+        return true;
     }
 
     private protected abstract void ProcessFailure(
@@ -98,12 +86,6 @@ public abstract class SupervisorStrategy
     {
         if (suspendFirst) child.Actor.SendSystemMessage(new Suspend());
         child.Actor.SendSystemMessage(new Recreate(cause));
-    }
-
-    private protected static void StopChild(ActorCell.ChildEntry child)
-    {
-        child.Stopping = true;
-        child.Actor.Stop();
     }
 
     private void Log(ActorCell parent, ActorCell.ChildEntry child, Exception cause, Directive directive)
@@ -131,7 +113,7 @@ public sealed class OneForOneStrategy : SupervisorStrategy
         ActorCell parent, bool restart, ActorCell.ChildEntry failed, Exception cause, IReadOnlyList<ActorCell.ChildEntry> children)
     {
         if (restart && RequestRestartPermission(parent, failed)) RestartChild(failed, cause, suspendFirst: false);
-        else StopChild(failed);
+        else failed.Stop();
     }
 }
 
@@ -157,7 +139,7 @@ public sealed class AllForOneStrategy : SupervisorStrategy
         }
         else
         {
-            foreach (var child in children) StopChild(child);
+            foreach (var child in children) child.Stop();
         }
     }
 }

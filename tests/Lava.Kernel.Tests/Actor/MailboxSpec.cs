@@ -96,16 +96,12 @@ public sealed class MailboxSpec : TestKit.TestKit
         Assert.Equal(["slow-start", $"slow-end sender={TestActor.Ref.Path.Name}", "next"], log);
     }
 
-    private sealed class Sink : ReceiveActor
-    {
-        public Sink() => Receive<int>(_ => { });
-    }
-
     [Fact]
     public async Task Stop_must_overtake_queued_user_messages_and_send_them_to_dead_letters()
     {
+        var log = new ConcurrentQueue<string>();
         var gate = new TaskCompletionSource();
-        var blocker = Sys.ActorOf(Props.Create(() => new AsyncWorker()));
+        var blocker = Sys.ActorOf(Props.Create(() => new AsyncWorker(log)));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         blocker.Tell(new Slow(started, gate.Task));
         await started.Task;
@@ -115,6 +111,7 @@ public sealed class MailboxSpec : TestKit.TestKit
         gate.SetResult();
         await ExpectTerminatedAsync(blocker);
         await AwaitAssertAsync(() => Assert.True(Sys.DeadLetterCount >= 1000, $"dead letters: {Sys.DeadLetterCount}"));
+        Assert.DoesNotContain(log, entry => entry.StartsWith("queued", StringComparison.Ordinal));
     }
 
     [Fact]

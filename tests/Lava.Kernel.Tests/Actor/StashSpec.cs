@@ -75,6 +75,8 @@ public sealed class StashSpec : TestKit.TestKit
     {
         var gate = Sys.ActorOf(Props.Create(() => new Gate()));
         Tell(gate, "kept");
+        Tell(gate, new Identify("stashed"));
+        await ExpectMsgAsync<ActorIdentity>();
         Sys.Stop(gate);
         var letter = await ExpectDeadLetterAsync(m => Equals(m, "kept"));
         Assert.Equal(gate, letter.Recipient);

@@ -181,15 +181,16 @@ public sealed class SupervisionSpec : TestKit.TestKit
     [Fact]
     public async Task AllForOne_must_restart_every_sibling()
     {
-        var probe = CreateTestProbe();
+        var sibling = CreateTestProbe();
         var strategy = new AllForOneStrategy(SupervisorStrategy.DefaultDecider);
         var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(strategy, ActorRefs.Nobody)));
-        var a = await ChildOf(supervisor, Props.Create(() => new Counter(probe.Ref)));
-        var b = await ChildOf(supervisor, Props.Create(() => new Counter()));
-        await probe.ExpectMsgAsync("prestart");
+        var a = await ChildOf(supervisor, Props.Create(() => new Counter()));
+        var b = await ChildOf(supervisor, Props.Create(() => new Counter(sibling.Ref)));
         b.Tell(10);
+        Tell(b, new GetCount());
+        Assert.Equal(10, await ExpectMsgAsync<int>());
         a.Tell(new Fail("one for all"));
-        await probe.FishForMessageAsync<string>(s => s == "postrestart:one for all");
+        await sibling.FishForMessageAsync<string>(s => s == "postrestart:one for all");
         Tell(b, new GetCount());
         Assert.Equal(0, await ExpectMsgAsync<int>());
     }

@@ -10,6 +10,8 @@ public sealed class TimerSpec : TestKit.TestKit
 
     private sealed record CancelTimer(string Key);
 
+    private sealed record QueryTimer(string Key);
+
     private sealed record Crash;
 
     private sealed record BlockThenReplace(Task Gate, string Key, string Message, TimeSpan Delay);
@@ -40,6 +42,7 @@ public sealed class TimerSpec : TestKit.TestKit
                 Timers.Cancel(c.Key);
                 Sender.Tell(Timers.IsTimerActive(c.Key) ? "still active" : "cancelled");
             });
+            Receive<QueryTimer>(q => Sender.Tell(Timers.IsTimerActive(q.Key) ? "active" : "inactive"));
             Receive<Crash>(_ => throw new InvalidOperationException("crash"));
             ReceiveAsync<BlockThenReplace>(async b =>
             {
@@ -106,9 +109,11 @@ public sealed class TimerSpec : TestKit.TestKit
         var ticker = NewTicker();
         Tell(ticker, new StartPeriodic("p", "beat", TimeSpan.FromSeconds(1)));
         await ExpectMsgAsync("started");
+        Tell(ticker, new QueryTimer("p"));
+        await ExpectMsgAsync("active");
         Tell(ticker, new Crash());
-        Tell(ticker, new CancelTimer("p"));
-        await ExpectMsgAsync("cancelled");
+        Tell(ticker, new QueryTimer("p"));
+        await ExpectMsgAsync("inactive");
         Advance(TimeSpan.FromSeconds(3));
         await ExpectNoMsgAsync();
         Assert.Equal(0, Time!.ActiveTimers);
