@@ -25,7 +25,7 @@ internal sealed class PostgreSqlStore : IAsyncDisposable
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
         builder.ConnectionStringBuilder.CommandTimeout = (int)Math.Ceiling(settings.CommandTimeout.TotalSeconds);
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
-        Endpoint = $"PostgreSQL at {builder.ConnectionStringBuilder.Host}:{builder.ConnectionStringBuilder.Port}";
+        Endpoint = PostgreSqlCommands.Endpoint(builder.ConnectionStringBuilder);
         _dataSource = builder.Build();
         _initializer = new RetryingInitializer(ct => PostgreSqlMigrations.ApplyAsync(this, _logger, ct));
     }
