@@ -264,7 +264,7 @@ public sealed class PostgreSqlLease : ILease, IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+        catch (Exception e) when (IsConnectionFailure(e))
         {
             // Idle pooled connections are likely broken as well (server restart, terminated backends).
             _dataSource.Clear();

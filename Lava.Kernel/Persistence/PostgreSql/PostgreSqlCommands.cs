@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using Npgsql;
 
@@ -36,6 +37,21 @@ internal static class PostgreSqlCommands
             await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {quotedSchema}", cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="error"/> means the server cannot be reached or dropped the connection (down,
+    /// restarting, backend terminated): the pooled connections are then likely broken as well. An error already
+    /// mapped to <see cref="PersistenceStoreUnavailableException"/> is not mapped again.
+    /// </summary>
+    public static bool IsConnectionFailure(Exception error) => error switch
+    {
+        PersistenceStoreUnavailableException => false,
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+        SocketException or IOException or TimeoutException => true,
+        _ => error.InnerException is { } inner && IsConnectionFailure(inner),
+    };
 
     /// <summary>Runs <paramref name="sql"/> with positional parameters <c>$1</c>, <c>$2</c>… taken from <paramref name="args"/>.</summary>
     public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params object[] args)
