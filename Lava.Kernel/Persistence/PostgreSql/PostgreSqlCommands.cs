@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace Lava.Kernel.Persistence.PostgreSql;
 
-/// <summary>What every PostgreSQL client of the kernel (journal, snapshot store, lease) builds its SQL with.</summary>
+/// <summary>
+/// What the PostgreSQL clients of the kernel (journal, snapshot store, lease) share: positional commands, advisory
+/// locks, schema creation, the endpoint name and the test for a failed connection.
+/// </summary>
 internal static class PostgreSqlCommands
 {
     /// <summary>Names the server of <paramref name="connection"/> in logs and errors, e.g. <c>PostgreSQL at 127.0.0.1:5432</c>.</summary>
