@@ -7,6 +7,9 @@ public static class ConfigFactory
 {
     private const string KernelReferenceResource = "Lava.Kernel.reference.conf";
 
+    // Parsed once per process: every actor system falls back to it, and a Config never changes.
+    private static readonly Lazy<Config> KernelReference = new(() => ParseResource(typeof(ConfigFactory).Assembly, KernelReferenceResource));
+
     /// <summary>
     /// Parses HOCON text without resolving it. Relative includes are resolved against the current
     /// directory, since text has no location of its own.
@@ -56,7 +59,7 @@ public static class ConfigFactory
     }
 
     /// <summary>The kernel's own defaults (its embedded <c>reference.conf</c>), unresolved.</summary>
-    public static Config Reference() => ParseResource(typeof(ConfigFactory).Assembly, KernelReferenceResource);
+    public static Config Reference() => KernelReference.Value;
 
     /// <summary>
     /// The configuration an application runs with: <paramref name="application"/> falling back to the

@@ -3,6 +3,7 @@ using Lava.Kernel.Persistence.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using static Lava.Kernel.Persistence.PostgreSql.PostgreSqlCommands;
 
 namespace Lava.Kernel;
 
@@ -49,11 +50,11 @@ public sealed class PostgreSqlLease : ILease, IAsyncDisposable
         Settings = settings;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PostgreSqlLease>();
         _schema = new PostgreSqlLeaseSchema(settings.SchemaName);
-        _lockKey = PostgreSqlLeaseSchema.LockKey($"lava-lease:{settings.SchemaName}.{name}");
+        _lockKey = AdvisoryLockKey($"lava-lease:{settings.SchemaName}.{name}");
 
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "lava-lease";
-        _endpoint = $"PostgreSQL at {builder.ConnectionStringBuilder.Host}:{builder.ConnectionStringBuilder.Port}";
+        _endpoint = Endpoint(builder.ConnectionStringBuilder);
         _dataSource = builder.Build();
         _initializer = new RetryingInitializer(ct => _schema.ApplyAsync(_dataSource, _endpoint, _logger, ct));
     }
@@ -256,17 +257,14 @@ public sealed class PostgreSqlLease : ILease, IAsyncDisposable
                 var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
-                    using (var lockCommand = Command(connection, transaction, "SELECT pg_advisory_xact_lock($1)", _lockKey))
-                    {
-                        await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
+                    await LockAsync(connection, transaction, _lockKey, ct).ConfigureAwait(false);
                     var result = await work(connection, transaction).ConfigureAwait(false);
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                     return result;
                 }
             }
         }
-        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+        catch (Exception e) when (IsConnectionFailure(e))
         {
             // Idle pooled connections are likely broken as well (server restart, terminated backends).
             _dataSource.Clear();
@@ -357,16 +355,6 @@ public sealed class PostgreSqlLease : ILease, IAsyncDisposable
 
     private static void ObserveLater(Task task) =>
         _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object[] args)
-    {
-        var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        }
-        return command;
-    }
 
     private static long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * Stopwatch.Frequency);
 

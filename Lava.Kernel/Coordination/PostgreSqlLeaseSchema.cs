@@ -1,6 +1,6 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using static Lava.Kernel.Persistence.PostgreSql.PostgreSqlCommands;
 
 namespace Lava.Kernel;
 
@@ -35,27 +35,17 @@ internal sealed class PostgreSqlLeaseSchema
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1)", cancellationToken, LockKey($"lava-lease-schema:{SchemaName}")).ConfigureAwait(false);
+                await LockAsync(connection, transaction, AdvisoryLockKey($"lava-lease-schema:{SchemaName}"), cancellationToken).ConfigureAwait(false);
                 // Existing tables need no DDL at all, so a role with only DML rights on them works.
-                using (var present = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL", connection))
+                using (var present = Command(connection, transaction, "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL", Lease, History))
                 {
-                    present.Parameters.Add(new NpgsqlParameter { Value = Lease });
-                    present.Parameters.Add(new NpgsqlParameter { Value = History });
                     if (await present.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
                     {
                         return;
                     }
                 }
-                // CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists: look first.
-                using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = $1", connection))
-                {
-                    exists.Parameters.Add(new NpgsqlParameter { Value = SchemaName });
-                    if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
-                    {
-                        await ExecuteAsync(connection, $"CREATE SCHEMA {Quote(SchemaName)}", cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                await ExecuteAsync(connection, $"""
+                await CreateSchemaIfMissingAsync(connection, transaction, SchemaName, Quote(SchemaName), cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, $"""
                     CREATE TABLE IF NOT EXISTS {Lease} (
                         name         TEXT        NOT NULL PRIMARY KEY,
                         owner        TEXT        NOT NULL,
@@ -79,26 +69,5 @@ internal sealed class PostgreSqlLeaseSchema
         CoordinationLog.SchemaReady(logger, Lease, History, endpoint);
     }
 
-    /// <summary>A stable 64-bit advisory lock key (FNV-1a; string.GetHashCode is randomized per process).</summary>
-    public static long LockKey(string text)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-        return unchecked((long)hash);
-    }
-
     private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] args)
-    {
-        using var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        }
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -64,11 +64,12 @@ public sealed class PersistenceExtension
     private static PersistenceStorageSettings StorageSettings(Config root, string pluginPath)
     {
         var plugin = root.GetConfig(pluginPath);
-        var settings = new PersistenceStorageSettings(plugin.GetString("connection-string"))
+        var defaults = new PersistenceStorageSettings(plugin.GetString("connection-string"));
+        var settings = defaults with
         {
-            SchemaName = plugin.GetString("schema-name", "public"),
-            AutoInitialize = plugin.GetBoolean("auto-initialize", false),
-            MaxBatchSize = plugin.GetInt("max-batch-size", 1000),
+            SchemaName = plugin.GetString("schema-name", defaults.SchemaName),
+            AutoInitialize = plugin.GetBoolean("auto-initialize", defaults.AutoInitialize),
+            MaxBatchSize = plugin.GetInt("max-batch-size", defaults.MaxBatchSize),
         };
         if (plugin.HasPath("table-name"))
         {
@@ -89,9 +90,13 @@ public sealed record PersistenceSettings
     /// <summary><c>journal-plugin-fallback.recovery-event-timeout</c>: the longest wait between two replayed events; 30 s.</summary>
     public TimeSpan RecoveryEventTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    internal static PersistenceSettings From(Config persistence) => new()
+    internal static PersistenceSettings From(Config persistence)
     {
-        MaxConcurrentRecoveries = persistence.GetInt("max-concurrent-recoveries", 50),
-        RecoveryEventTimeout = persistence.GetTimeSpan("journal-plugin-fallback.recovery-event-timeout", TimeSpan.FromSeconds(30)),
-    };
+        var defaults = new PersistenceSettings();
+        return new()
+        {
+            MaxConcurrentRecoveries = persistence.GetInt("max-concurrent-recoveries", defaults.MaxConcurrentRecoveries),
+            RecoveryEventTimeout = persistence.GetTimeSpan("journal-plugin-fallback.recovery-event-timeout", defaults.RecoveryEventTimeout),
+        };
+    }
 }

@@ -112,12 +112,10 @@ public abstract partial class ReceivePersistentActor
         switch (message)
         {
             case SaveSnapshotFailure failure:
-                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(Log, failure.Cause,
-                    "Failed to save snapshot of [{PersistenceId}] at [{SequenceNr}]", PersistenceId, failure.Metadata.SequenceNr);
+                PersistenceLog.SaveSnapshotFailed(Log, failure.Cause, PersistenceId, failure.Metadata.SequenceNr);
                 return true;
             case DeleteMessagesFailure failure:
-                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(Log, failure.Cause,
-                    "Failed to delete events of [{PersistenceId}] up to [{SequenceNr}]", PersistenceId, failure.ToSequenceNr);
+                PersistenceLog.DeleteMessagesFailed(Log, failure.Cause, PersistenceId, failure.ToSequenceNr);
                 return true;
             default:
                 return false;

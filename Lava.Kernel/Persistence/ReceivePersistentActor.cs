@@ -132,18 +132,15 @@ public abstract partial class ReceivePersistentActor : ActorBase
 
     /// <summary>A write failed; the actor is stopped after this returns. Logs by default.</summary>
     protected virtual void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
-        Log.LogError(cause, "Failed to persist event type [{EventType}] with sequence number [{SequenceNr}] for persistenceId [{PersistenceId}]",
-            @event.GetType().Name, sequenceNr, PersistenceId);
+        PersistenceLog.PersistFailed(Log, cause, @event.GetType().Name, sequenceNr, PersistenceId);
 
     /// <summary>A write was refused before anything was stored; the actor continues. Logs by default.</summary>
     protected virtual void OnPersistRejected(Exception cause, object @event, long sequenceNr) =>
-        Log.LogWarning(cause, "Rejected to persist event type [{EventType}] with sequence number [{SequenceNr}] for persistenceId [{PersistenceId}]: {Reason}",
-            @event.GetType().Name, sequenceNr, PersistenceId, cause.Message);
+        PersistenceLog.PersistRejected(Log, cause, @event.GetType().Name, sequenceNr, PersistenceId, cause.Message);
 
     /// <summary>Recovery failed; the actor is stopped after this returns. Logs by default.</summary>
     protected virtual void OnRecoveryFailure(Exception cause, object? @event) =>
-        Log.LogError(cause, "Recovery of persistenceId [{PersistenceId}] failed at sequence number [{SequenceNr}] ({EventType})",
-            PersistenceId, LastSequenceNr, @event?.GetType().Name ?? "no event");
+        PersistenceLog.RecoveryFailed(Log, cause, PersistenceId, LastSequenceNr, @event?.GetType().Name ?? "no event");
 
     private PersistentRepr NextEvent(object @event) =>
         new(PersistenceId, ++_sequenceNr, @event, Timestamp: Context.System.TimeProvider.GetUtcNow());

@@ -1,6 +1,5 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using static Lava.Kernel.Persistence.PostgreSql.PostgreSqlCommands;
 
 namespace Lava.Kernel.Persistence.PostgreSql;
 
@@ -20,19 +19,14 @@ internal static class PostgreSqlMigrations
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1)", cancellationToken, LockKey(settings)).ConfigureAwait(false);
-
-                // CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists: look first.
-                var exists = await ScalarAsync(connection, "SELECT count(*) FROM pg_namespace WHERE nspname = $1", cancellationToken, settings.SchemaName).ConfigureAwait(false);
-                if (exists == 0)
-                {
-                    await ExecuteAsync(connection, $"CREATE SCHEMA {names.Schema}", cancellationToken).ConfigureAwait(false);
-                }
+                await LockAsync(connection, transaction, AdvisoryLockKey($"lava-persistence:{settings.SchemaName}.{settings.MigrationsTableName}"), cancellationToken).ConfigureAwait(false);
+                await CreateSchemaIfMissingAsync(connection, transaction, settings.SchemaName, names.Schema!, cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(
                     connection,
+                    transaction,
                     $"CREATE TABLE IF NOT EXISTS {names.Migrations} (version INTEGER NOT NULL PRIMARY KEY, description VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL)",
                     cancellationToken).ConfigureAwait(false);
-                var applied = await ScalarAsync(connection, $"SELECT coalesce(max(version), 0) FROM {names.Migrations}", cancellationToken).ConfigureAwait(false);
+                var applied = await ScalarAsync(connection, transaction, $"SELECT coalesce(max(version), 0) FROM {names.Migrations}", cancellationToken).ConfigureAwait(false);
 
                 foreach (var (version, description, sql) in Migrations(settings, names))
                 {
@@ -40,9 +34,10 @@ internal static class PostgreSqlMigrations
                     {
                         continue;
                     }
-                    await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(
                         connection,
+                        transaction,
                         $"INSERT INTO {names.Migrations} (version, description, applied_at) VALUES ($1, $2, $3)",
                         cancellationToken,
                         version, description, DateTime.UtcNow.Ticks).ConfigureAwait(false);
@@ -85,38 +80,5 @@ internal static class PostgreSqlMigrations
             CREATE INDEX IF NOT EXISTS "{s.SnapshotTableName}_sequence_nr_idx" ON {n.Snapshot} (sequence_nr);
             CREATE INDEX IF NOT EXISTS "{s.SnapshotTableName}_created_at_idx" ON {n.Snapshot} (created_at);
             """);
-    }
-
-    /// <summary>A stable 64-bit key per schema + migrations table (FNV-1a; string.GetHashCode is randomized per process).</summary>
-    private static long LockKey(PersistenceStorageSettings settings)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes($"lava-persistence:{settings.SchemaName}.{settings.MigrationsTableName}"))
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-        return unchecked((long)hash);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] args)
-    {
-        using var command = Command(connection, sql, args);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] args)
-    {
-        using var command = Command(connection, sql, args);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object[] args)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        }
-        return command;
     }
 }

@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using Lava.Kernel.Persistence.Internal;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using static Lava.Kernel.Persistence.PostgreSql.PostgreSqlCommands;
 
 namespace Lava.Kernel.Persistence.PostgreSql;
 
@@ -25,7 +25,7 @@ internal sealed class PostgreSqlStore : IAsyncDisposable
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
         builder.ConnectionStringBuilder.CommandTimeout = (int)Math.Ceiling(settings.CommandTimeout.TotalSeconds);
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
-        Endpoint = $"PostgreSQL at {builder.ConnectionStringBuilder.Host}:{builder.ConnectionStringBuilder.Port}";
+        Endpoint = PostgreSqlCommands.Endpoint(builder.ConnectionStringBuilder);
         _dataSource = builder.Build();
         _initializer = new RetryingInitializer(ct => PostgreSqlMigrations.ApplyAsync(this, _logger, ct));
     }
@@ -65,11 +65,11 @@ internal sealed class PostgreSqlStore : IAsyncDisposable
         {
             return await RunOnceAsync(operation, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsUnavailable(e) && (canRetry?.Invoke() ?? true))
+        catch (Exception e) when (IsConnectionFailure(e) && (canRetry?.Invoke() ?? true))
         {
             _dataSource.Clear();
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (IsConnectionFailure(e))
         {
             throw Unavailable(e);
         }
@@ -78,7 +78,7 @@ internal sealed class PostgreSqlStore : IAsyncDisposable
         {
             return await RunOnceAsync(operation, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (IsConnectionFailure(e))
         {
             throw Unavailable(e);
         }
@@ -88,7 +88,7 @@ internal sealed class PostgreSqlStore : IAsyncDisposable
         await RunAsync<bool>(async c => { await operation(c).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Maps <paramref name="error"/> to <see cref="PersistenceStoreUnavailableException"/> when it means the server is unreachable.</summary>
-    public Exception Translate(Exception error) => IsUnavailable(error) ? Unavailable(error) : error;
+    public Exception Translate(Exception error) => IsConnectionFailure(error) ? Unavailable(error) : error;
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
@@ -107,14 +107,4 @@ internal sealed class PostgreSqlStore : IAsyncDisposable
         _dataSource.Clear();
         return new PersistenceStoreUnavailableException(Endpoint, error);
     }
-
-    private static bool IsUnavailable(Exception error) => error switch
-    {
-        PersistenceStoreUnavailableException => false,
-        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
-        SocketException or IOException or TimeoutException => true,
-        _ => error.InnerException is { } inner && IsUnavailable(inner),
-    };
 }

@@ -142,7 +142,7 @@ public sealed class PostgreSqlLeaseSpec(PostgresSchemaFixture schema) : IClassFi
         var lost = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
         Assert.True(await lease.AcquireAsync(e => lost.TrySetResult(e)));
 
-        await ExecuteAsync($"UPDATE \"{schema.SchemaName}\".lava_lease SET owner = 'intruder' WHERE name = '{name}'");
+        await PostgresTestEnvironment.ExecuteAsync($"UPDATE \"{schema.SchemaName}\".lava_lease SET owner = 'intruder' WHERE name = '{name}'");
 
         var reason = await lost.Task.WaitAsync(Timing.Dilated(TimeSpan.FromSeconds(15)));
         Assert.False(lease.CheckLease());
@@ -158,7 +158,7 @@ public sealed class PostgreSqlLeaseSpec(PostgresSchemaFixture schema) : IClassFi
         var role = $"lava_lease_{Guid.NewGuid():N}"[..24];
         await using var other = NewLease(name, "other");
         Assert.False(await other.ReleaseAsync());
-        await ExecuteAsync($"""
+        await PostgresTestEnvironment.ExecuteAsync($"""
             CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA "{schema.SchemaName}" TO {role};
             GRANT ALL ON ALL TABLES IN SCHEMA "{schema.SchemaName}" TO {role}; GRANT ALL ON ALL SEQUENCES IN SCHEMA "{schema.SchemaName}" TO {role}
             """);
@@ -170,7 +170,7 @@ public sealed class PostgreSqlLeaseSpec(PostgresSchemaFixture schema) : IClassFi
             Assert.True(await holder.AcquireAsync(e => lost.TrySetResult(e)));
 
             // Every session of the holder is killed and it cannot open new ones: it cannot renew any more.
-            await ExecuteAsync($"ALTER ROLE {role} NOLOGIN; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'");
+            await PostgresTestEnvironment.ExecuteAsync($"ALTER ROLE {role} NOLOGIN; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'");
 
             var reason = await lost.Task.WaitAsync(Timing.Dilated(TimeSpan.FromSeconds(30)));
             Assert.False(holder.CheckLease());
@@ -183,7 +183,7 @@ public sealed class PostgreSqlLeaseSpec(PostgresSchemaFixture schema) : IClassFi
         }
         finally
         {
-            await ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
+            await PostgresTestEnvironment.ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
         }
     }
 
@@ -238,7 +238,7 @@ public sealed class PostgreSqlLeaseSpec(PostgresSchemaFixture schema) : IClassFi
 
     private async Task<LeaseRow?> RowAsync(string name)
     {
-        await using var connection = await OpenAsync();
+        await using var connection = await PostgresTestEnvironment.OpenAsync();
         await using var command = new NpgsqlCommand(
             $"SELECT owner, acquired_at, renewed_at, expires_at FROM \"{schema.SchemaName}\".lava_lease WHERE name = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = name });
@@ -250,7 +250,7 @@ public sealed class PostgreSqlLeaseSpec(PostgresSchemaFixture schema) : IClassFi
 
     private async Task<List<HistoryRow>> HistoryAsync(string name)
     {
-        await using var connection = await OpenAsync();
+        await using var connection = await PostgresTestEnvironment.OpenAsync();
         await using var command = new NpgsqlCommand(
             $"SELECT owner, acquired_at, released_at, release_reason FROM \"{schema.SchemaName}\".lava_lease_history WHERE name = $1 ORDER BY acquired_at", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = name });
@@ -266,24 +266,9 @@ public sealed class PostgreSqlLeaseSpec(PostgresSchemaFixture schema) : IClassFi
 
     private static async Task<DateTime> ServerNowAsync()
     {
-        await using var connection = await OpenAsync();
+        await using var connection = await PostgresTestEnvironment.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT clock_timestamp()", connection);
         return (DateTime)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<NpgsqlConnection> OpenAsync()
-    {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresTestEnvironment.RequireConnectionString()) { Pooling = false };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        return connection;
     }
 
     private static async Task AwaitAsync(Func<Task<bool>> condition, string failure, TimeSpan? within = null)

@@ -79,8 +79,7 @@ public sealed class PostgreSqlMigrationSpec
                 journals.Select(j => (Task)j.ReadHighestSequenceNrAsync("pid"))
                     .Append(snapshots.LoadAsync("pid", SnapshotSelectionCriteria.Latest)));
 
-            await using var connection = new NpgsqlConnection(PostgresTestEnvironment.RequireConnectionString());
-            await connection.OpenAsync();
+            await using var connection = await PostgresTestEnvironment.OpenAsync();
             await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{schema}\".schema_migrations", connection);
             Assert.Equal(1L, await command.ExecuteScalarAsync());
         }
@@ -91,10 +90,7 @@ public sealed class PostgreSqlMigrationSpec
                 await journal.DisposeAsync();
             }
             await snapshots.DisposeAsync();
-            await using var connection = new NpgsqlConnection(PostgresTestEnvironment.RequireConnectionString());
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-            await drop.ExecuteNonQueryAsync();
+            await PostgresTestEnvironment.ExecuteAsync($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
         }
     }
 }

@@ -1,5 +1,4 @@
 using Lava.Kernel.Persistence;
-using Npgsql;
 using Xunit;
 
 namespace Lava.Kernel.Tests.Persistence;
@@ -20,23 +19,14 @@ public sealed class PostgresSchemaFixture : IAsyncLifetime
         {
             return;
         }
-        await ExecuteAsync($"CREATE SCHEMA \"{SchemaName}\"");
+        await PostgresTestEnvironment.ExecuteAsync($"CREATE SCHEMA \"{SchemaName}\"");
     }
 
     public async Task DisposeAsync()
     {
         if (PostgresTestEnvironment.ConnectionString is not null)
         {
-            await ExecuteAsync($"DROP SCHEMA IF EXISTS \"{SchemaName}\" CASCADE");
+            await PostgresTestEnvironment.ExecuteAsync($"DROP SCHEMA IF EXISTS \"{SchemaName}\" CASCADE");
         }
-    }
-
-    private static async Task ExecuteAsync(string sql)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresTestEnvironment.RequireConnectionString()) { Pooling = false };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

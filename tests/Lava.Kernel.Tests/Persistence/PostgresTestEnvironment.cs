@@ -32,6 +32,33 @@ internal static class PostgresTestEnvironment
             $"{ConnectionVariable} is not set: PostgreSQL tests need a connection string such as " +
             "'Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres'.");
 
+    /// <summary>Opens an unpooled connection to the test server, so that no test reuses one broken by a restart.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(RequireConnectionString()) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on a connection of its own to the test server.</summary>
+    public static async Task ExecuteAsync(string sql)
+    {
+        var connection = await OpenAsync().ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops and starts the server with pg_ctl, as the data directory's owner when running as root.</summary>
     public static PostgresServerControl RequireServerControl()
     {
