@@ -68,16 +68,15 @@ public sealed partial class RemoteTransport
 
     /// <summary>
     /// On the listening side, a frame's sender (the watcher of a Watch or Unwatch, the terminated actor of a
-    /// DeathWatchNotification) must be empty, a dead-letters path, or an actor of the node whose connection
-    /// carried it: a connected node cannot speak for this one or for another node. A forged frame is dropped,
-    /// counted in <see cref="UnauthorizedFrames"/> and logged once per (node, sender).
+    /// DeathWatchNotification) must be empty or an actor of the node whose connection carried it: a connected
+    /// node cannot speak for this one or for another node. A forged frame is dropped, counted in
+    /// <see cref="UnauthorizedFrames"/> and logged once per (node, sender).
     /// </summary>
     private bool IsOwnSender(Association from, FrameKind kind, string senderPath)
     {
         if (_server is null || senderPath.Length == 0) return true;
         var own = from.AddressText;
         if (senderPath.Length > own.Length && senderPath[own.Length] == '/' && senderPath.StartsWith(own, StringComparison.Ordinal)) return true;
-        if (IsDeadLettersPath(senderPath)) return true;
         Interlocked.Increment(ref _unauthorizedFrames);
         var hash = senderPath.LastIndexOf('#');
         var path = hash < 0 ? senderPath : senderPath[..hash];
@@ -86,7 +85,12 @@ public sealed partial class RemoteTransport
         return false;
     }
 
-    /// <summary>True for <c>lava://SYS[@HOST:PORT]/deadLetters[#uid]</c>: no sender, whichever node it names.</summary>
+    /// <summary>
+    /// Empty for <c>lava://SYS[@HOST:PORT]/deadLetters[#uid]</c>: dead letters stand for no sender, whichever node
+    /// they name, so they are delivered as none; resolved as that node's, they would pass for one of its actors.
+    /// </summary>
+    private static string NoSenderIfDeadLetters(string fullPath) => IsDeadLettersPath(fullPath) ? "" : fullPath;
+
     private static bool IsDeadLettersPath(string fullPath)
     {
         const string scheme = "lava://", deadLetters = "/deadLetters";
