@@ -52,7 +52,7 @@ internal sealed partial class ClusterCore
 
     private void OnReachabilityReport(ClusterProtocol.ReachabilityReport report)
     {
-        if (!IsFromMasterMember(Sender) || !report.Observer.Equals(SenderNode(Sender)))
+        if (SenderNode(Sender) is not { } from || !IsMasterMember(from) || !report.Observer.Equals(from))
         {
             IgnoreRequest(report, $"only a member with role {MasterRole} reports reachability, as itself");
             return;

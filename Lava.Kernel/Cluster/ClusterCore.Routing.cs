@@ -56,12 +56,9 @@ internal sealed partial class ClusterCore
         return _directPeers.Keys.FirstOrDefault(n => n.Address.Equals(address) && !_transportRemoved.Contains(n));
     }
 
-    private bool IsFromMasterPeer(IActorRef? sender) => SenderNode(sender) is { } node && IsMasterPeer(node);
-
-    private bool IsFromMasterMember(IActorRef? sender) =>
-        IsFromMasterPeer(sender) && _state.MemberOf(SenderNode(sender)!) is { } member && member.HasRole(MasterRole);
-
     private bool IsMasterPeer(UniqueAddress node) => _directPeers.TryGetValue(node, out var roles) && roles.Contains(MasterRole);
+
+    private bool IsMasterMember(UniqueAddress node) => IsMasterPeer(node) && _state.MemberOf(node) is { } member && member.HasRole(MasterRole);
 
     /// <summary>Logs a request from another node that is not acted on, once per sender, kind of request and reason.</summary>
     private void IgnoreRequest(object request, string reason)

@@ -168,7 +168,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
 
     private void OnJoinForwarded(ClusterProtocol.JoinForwarded join)
     {
-        if (!IsFromMasterMember(Sender))
+        if (SenderNode(Sender) is not { } from || !IsMasterMember(from))
         {
             IgnoreRequest(join, $"only a member with role {MasterRole} passes on joins");
             return;
@@ -180,7 +180,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
 
     private void OnGossip(ClusterProtocol.Gossip gossip)
     {
-        if (!IsFromMasterPeer(Sender))
+        if (SenderNode(Sender) is not { } from || !IsMasterPeer(from))
         {
             IgnoreRequest(gossip, "only a master's membership state counts");
             return;
@@ -192,7 +192,7 @@ internal sealed partial class ClusterCore : ReceiveActor, IWithTimers
         if (_selfRemoved || (!_wasMember && (!forSelf || !_joinRequested))) return;
         _state = state;
         UpdateView();
-        if (IsSelfMaster) Push(_state, exclude: SenderNode(Sender));
+        if (IsSelfMaster) Push(_state, exclude: from);
         Self.Tell(LeaderStep.Instance);
     }
 

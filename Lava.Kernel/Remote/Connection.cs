@@ -29,8 +29,6 @@ internal sealed class Connection
         _maximumFrameSize = transport.Settings.MaximumFrameSize;
     }
 
-    public Association Association => _association;
-
     /// <summary>Completes when both loops have ended and the socket is closed.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 

@@ -68,25 +68,26 @@ public sealed partial class RemoteTransport
 
     /// <summary>
     /// On the listening side, a frame's sender (the watcher of a Watch or Unwatch, the terminated actor of a
-    /// DeathWatchNotification) must be empty, a dead-letters path, or an actor of the node whose connection
-    /// carried it: a connected node cannot speak for this one or for another node. A forged frame is dropped,
-    /// counted in <see cref="UnauthorizedFrames"/> and logged once per (node, sender).
+    /// DeathWatchNotification) must be empty or an actor of the node whose connection carried it: a connected
+    /// node cannot speak for this one or for another node. A forged frame is dropped, counted in
+    /// <see cref="UnauthorizedFrames"/> and logged once per (node, sender).
     /// </summary>
     private bool IsOwnSender(Association from, FrameKind kind, string senderPath)
     {
         if (_server is null || senderPath.Length == 0) return true;
         var own = from.AddressText;
         if (senderPath.Length > own.Length && senderPath[own.Length] == '/' && senderPath.StartsWith(own, StringComparison.Ordinal)) return true;
-        if (IsDeadLettersPath(senderPath)) return true;
-        Interlocked.Increment(ref _unauthorizedFrames);
-        var hash = senderPath.LastIndexOf('#');
-        var path = hash < 0 ? senderPath : senderPath[..hash];
-        if (_loggedRefusals.Count >= RefusalLogLimit) _loggedRefusals.Clear();
-        if (_loggedRefusals.TryAdd((from.Node, "sender " + path), 0)) RemoteLog.ForgedSender(Log, kind, from.Node, path);
+        var path = WithoutUid(senderPath);
+        if (CountRefusal(from.Node, "sender " + path)) RemoteLog.ForgedSender(Log, kind, from.Node, path);
         return false;
     }
 
-    /// <summary>True for <c>lava://SYS[@HOST:PORT]/deadLetters[#uid]</c>: no sender, whichever node it names.</summary>
+    /// <summary>
+    /// Empty for <c>lava://SYS[@HOST:PORT]/deadLetters[#uid]</c>: dead letters stand for no sender, whichever node
+    /// they name, so they are delivered as none; resolved as that node's, they would pass for one of its actors.
+    /// </summary>
+    private static string NoSenderIfDeadLetters(string fullPath) => IsDeadLettersPath(fullPath) ? "" : fullPath;
+
     private static bool IsDeadLettersPath(string fullPath)
     {
         const string scheme = "lava://", deadLetters = "/deadLetters";
@@ -100,8 +101,7 @@ public sealed partial class RemoteTransport
     private bool IsAuthorized(Association from, FrameKind kind, string recipientPath)
     {
         if (_authorizer is null) return true;
-        var hash = recipientPath.LastIndexOf('#');
-        var path = hash < 0 ? recipientPath : recipientPath[..hash];
+        var path = WithoutUid(recipientPath);
         bool authorized;
         try
         {
@@ -113,10 +113,21 @@ public sealed partial class RemoteTransport
             authorized = false;
         }
         if (authorized) return true;
+        if (CountRefusal(from.Node, path)) RemoteLog.Unauthorized(Log, kind, from.Node, string.Join(", ", from.Roles), path);
+        return false;
+    }
+
+    /// <summary>Counts a dropped frame in <see cref="UnauthorizedFrames"/>; true the first time for (<paramref name="node"/>, <paramref name="key"/>), which is logged.</summary>
+    private bool CountRefusal(UniqueAddress node, string key)
+    {
         Interlocked.Increment(ref _unauthorizedFrames);
         if (_loggedRefusals.Count >= RefusalLogLimit) _loggedRefusals.Clear();
-        if (_loggedRefusals.TryAdd((from.Node, path), 0))
-            RemoteLog.Unauthorized(Log, kind, from.Node, string.Join(", ", from.Roles), path);
-        return false;
+        return _loggedRefusals.TryAdd((node, key), 0);
+    }
+
+    private static string WithoutUid(string path)
+    {
+        var hash = path.LastIndexOf('#');
+        return hash < 0 ? path : path[..hash];
     }
 }

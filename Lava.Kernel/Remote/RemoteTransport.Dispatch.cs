@@ -32,7 +32,7 @@ public sealed partial class RemoteTransport
             case FrameKind.Unwatch:
                 if (from.Refusal is not null) return;
                 var recipientPath = reader.ReadString();
-                var senderPath = reader.ReadString();
+                var senderPath = NoSenderIfDeadLetters(reader.ReadString());
                 if (!IsAuthorized(from, kind, recipientPath) || !IsOwnSender(from, kind, senderPath)) return;
                 if (kind == FrameKind.Message) DeliverMessage(from, recipientPath, senderPath, ref reader);
                 else if (kind == FrameKind.Watch) OnRemoteWatch(from, recipientPath, senderPath);
@@ -40,7 +40,7 @@ public sealed partial class RemoteTransport
                 break;
             case FrameKind.DeathWatchNotification:
                 var watcherPath = reader.ReadString();
-                var terminatedPath = reader.ReadString();
+                var terminatedPath = NoSenderIfDeadLetters(reader.ReadString());
                 if (!IsOwnSender(from, kind, terminatedPath)) return;
                 OnRemoteDeathWatchNotification(watcherPath, terminatedPath, reader.ReadByte());
                 break;

@@ -48,6 +48,10 @@ public sealed partial class ClusterBench
             {
                 var node = (await NextAsync<MemberUp>(events.Reader, m => m.Member.Address.Host == "bench-worker", cancellationToken)).Member.UniqueAddress;
                 await Task.Delay(SettleTime, cancellationToken);
+                // Only events after the kill count: one from the settle time would be read as an instant detection.
+                while (events.Reader.TryRead(out _))
+                {
+                }
                 var killed = Stopwatch.GetTimestamp();
                 worker.Kill();
                 await NextAsync<UnreachableMember>(events.Reader, m => m.Member.UniqueAddress.Equals(node), cancellationToken);

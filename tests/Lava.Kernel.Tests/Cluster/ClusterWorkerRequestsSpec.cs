@@ -38,6 +38,9 @@ public sealed class ClusterWorkerRequestsSpec : ClusterSpecBase
         masterCore.Tell(new ClusterProtocol.ReachabilityReport(worker1.Self, [worker2.Self]), sender);
         masterCore.Tell(new ClusterProtocol.ExitingConfirmed(worker2.Self, 1), sender);
         masterCore.Tell(new ClusterProtocol.Join(worker2.Self), sender);
+        // With the other worker's dead letters as sender, which the transport lets through as no sender.
+        worker1.Transport.AssociationOf(master.Transport.Address)!.EnqueueData(new Outbound(FrameKind.Message, "/system/cluster/core", null,
+            new ClusterProtocol.LeaveRequest(worker2.Transport.Address, 1), SenderPath: worker2.Transport.Address + "/deadLetters"));
 
         await AwaitAssertAsync(() =>
         {

@@ -120,11 +120,15 @@ public sealed class RemoteAuthorizationSpec : TestKit.TestKit
         link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-itself", SenderPath: ownActor));
         link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "anonymous", SenderPath: ""));
         link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-dead-letters", SenderPath: server.Address + "/deadLetters"));
+        link.EnqueueData(new Outbound(FrameKind.Message, "/user/open", null, "as-another-workers-dead-letters", SenderPath: "lava://worker@w2:0/deadLetters"));
 
         Assert.Equal("as-itself", await probe.ExpectMsgAsync<string>());
         Assert.Equal(client.Address, probe.LastSender.Path.Address);
         Assert.Equal("anonymous", await probe.ExpectMsgAsync<string>());
         Assert.Equal("as-dead-letters", await probe.ExpectMsgAsync<string>());
+        // Dead letters are no sender, whichever node they name: they cannot pass for an actor of that node.
+        Assert.Equal("as-another-workers-dead-letters", await probe.ExpectMsgAsync<string>());
+        Assert.Same(Sys.DeadLetters, probe.LastSender);
         Assert.Equal(5, server.UnauthorizedFrames);
         Assert.Empty(server.InboundWatchesForTest);
         await victim.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
