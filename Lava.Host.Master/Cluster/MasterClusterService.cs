@@ -46,7 +46,7 @@ internal sealed class MasterClusterService(
         WorkerAgentProtocol.Register(_system.Serialization);
         var remote = RemoteSettings.Create(config);
         _transport = await RemoteTransport.StartServerAsync(_system, remote, identity.Certificate,
-            new MasterAdmissionPolicy(admission, settings.MasterSecret), new ClusterInboundAuthorizer(_log), cancellationToken);
+            new MasterAdmissionPolicy(admission, settings.MasterSecret), new ClusterInboundAuthorizer(), cancellationToken);
         if (_transport.Address.Port is { } bound) identity.Bound(bound);
         LogMessages.ClusterListening(_log, _transport.Address.ToString(), _transport.UniqueAddress.ToString(), string.Join(", ", remote.Roles));
 
