@@ -1,4 +1,3 @@
-using Lava.Kernel;
 using Microsoft.Extensions.Logging;
 
 namespace Lava.Host.Master;
@@ -50,9 +49,6 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 35, Level = LogLevel.Warning, Message = "Worker {Hostname} lost its access ({Reason}): disconnecting {Node}")]
     public static partial void DisconnectingWorker(ILogger logger, string hostname, string reason, string node);
-
-    [LoggerMessage(EventId = 36, Level = LogLevel.Warning, Message = "Refused: worker {Hostname} may not send to {Recipient} (from {Node})")]
-    public static partial void WorkerMayNotSend(ILogger logger, string hostname, string recipient, UniqueAddress node);
 
     [LoggerMessage(EventId = 37, Level = LogLevel.Information, Message = "Watching the agent of worker {Hostname} at {AgentPath} (uid {Uid})")]
     public static partial void WatchingWorkerAgent(ILogger logger, string hostname, string agentPath, long uid);

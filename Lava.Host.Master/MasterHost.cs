@@ -7,6 +7,8 @@ using Lava.Host.Master.Cluster;
 using Lava.Host.Master.Gateway.Rest;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
 
@@ -30,9 +32,9 @@ internal static class MasterHost
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddSerilog(CreateLogger(options), dispose: true);
         builder.WebHost.UseUrls("http://" + options.HttpEndpoint);
 
-        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        builder.Services.AddSingleton(json);
+        // The token middleware and the body reader use the very options the endpoints answer with.
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkerRegistry>(store);

@@ -18,9 +18,6 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
     /// <summary>The process exit code when the master refused the worker (at join, or by disconnecting it later).</summary>
     public const int RefusedExitCode = 3;
 
-    /// <summary>The name of every Lava actor system, master or worker.</summary>
-    public const string SystemName = "lava";
-
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private readonly ILogger _log = loggerFactory.CreateLogger("Lava.Host.Worker");
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
@@ -68,7 +65,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
     {
         var config = ConfigFactory.ParseString($"akka.remote.hostname = \"{options.Name}\"\nakka.remote.port = 0\nakka.cluster.roles = [{ClusterCredential.WorkerRole}]")
             .WithFallback(options.Config).Resolve();
-        var system = ActorSystem.Create(SystemName, config, new ActorSystemSetup { LoggerFactory = loggerFactory });
+        var system = ActorSystem.Create(WorkerAgentProtocol.SystemName, config, new ActorSystemSetup { LoggerFactory = loggerFactory });
         var outcome = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {

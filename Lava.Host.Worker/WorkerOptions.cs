@@ -14,7 +14,6 @@ internal sealed record WorkerOptions(
     int MasterPort,
     string Token,
     string Fingerprint,
-    string TokenFilePath,
     string DataDir,
     LogEventLevel LogLevel,
     Config Config)
@@ -69,7 +68,6 @@ internal sealed record WorkerOptions(
             port,
             credentials.Token,
             credentials.Fingerprint,
-            Path.GetFullPath(tokenFile),
             Path.GetFullPath(dir),
             Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                 ? parsed

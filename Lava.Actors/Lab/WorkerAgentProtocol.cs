@@ -19,6 +19,9 @@ public sealed record WorkerStatus(string Name, string Version, DateTimeOffset St
 /// <summary>The messages that travel between a master and a worker's agent, with their stable manifests.</summary>
 public static class WorkerAgentProtocol
 {
+    /// <summary>The name of the actor system of every Lava node, master or worker: the nodes of one cluster share it.</summary>
+    public const string SystemName = "lava";
+
     /// <summary>The path of the agent on a worker node.</summary>
     public const string AgentPath = "/user/worker";
 

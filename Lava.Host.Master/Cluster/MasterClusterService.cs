@@ -23,9 +23,6 @@ internal sealed class MasterClusterService(
     ILoggerFactory loggerFactory,
     IHostApplicationLifetime lifetime) : IHostedService, IAsyncDisposable
 {
-    /// <summary>The name of every Lava actor system, master or worker.</summary>
-    public const string SystemName = "lava";
-
     /// <summary>The process exit code when a seed master refused this master (a wrong master secret).</summary>
     public const int RefusedExitCode = 3;
 
@@ -42,11 +39,11 @@ internal sealed class MasterClusterService(
         var (host, port) = SplitEndpoint(options.ClusterEndpoint);
         var config = ConfigFactory.ParseString($"akka.remote.hostname = \"{host}\"\nakka.remote.port = {port}\nakka.cluster.roles = [{ClusterCredential.MasterRole}]")
             .WithFallback(options.Config).Resolve();
-        _system = ActorSystem.Create(SystemName, config, new ActorSystemSetup { LoggerFactory = loggerFactory });
+        _system = ActorSystem.Create(WorkerAgentProtocol.SystemName, config, new ActorSystemSetup { LoggerFactory = loggerFactory });
         WorkerAgentProtocol.Register(_system.Serialization);
         var remote = RemoteSettings.Create(config);
         _transport = await RemoteTransport.StartServerAsync(_system, remote, identity.Certificate,
-            new MasterAdmissionPolicy(admission, settings.MasterSecret), new ClusterInboundAuthorizer(_log), cancellationToken);
+            new MasterAdmissionPolicy(admission, settings.MasterSecret), new ClusterInboundAuthorizer(), cancellationToken);
         if (_transport.Address.Port is { } bound) identity.Bound(bound);
         LogMessages.ClusterListening(_log, _transport.Address.ToString(), _transport.UniqueAddress.ToString(), string.Join(", ", remote.Roles));
 
@@ -147,7 +144,7 @@ internal sealed class MasterClusterService(
         var cluster = KernelCluster.Get(_system);
         var nodes = _transport.ConnectedNodes
             .Concat(cluster.State.Members.Select(m => m.UniqueAddress))
-            .Where(n => n.Address.Host == withdrawn.Hostname && n.Address.System == SystemName)
+            .Where(n => n.Address.Host == withdrawn.Hostname && n.Address.System == WorkerAgentProtocol.SystemName)
             .Distinct();
         foreach (var node in nodes)
         {

@@ -60,12 +60,9 @@ internal sealed class WorkersActor : ReceiveActor
 
     private void OnTerminated(Terminated terminated)
     {
+        // A watched child is no longer a child when its Terminated arrives: its name is free again.
         var name = terminated.ActorRef.Path.Name;
-        if (!_waiting.Remove(name, out var member) || Context.Child(name) is not null)
-        {
-            if (Context.Child(name) is null) _running.Remove(name);
-            return;
-        }
-        Start(name, member);
+        _running.Remove(name);
+        if (_waiting.Remove(name, out var member)) Start(name, member);
     }
 }

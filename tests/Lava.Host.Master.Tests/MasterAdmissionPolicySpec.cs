@@ -3,7 +3,6 @@ using Lava.Actors.Lab.Sqlite;
 using Lava.Host.Master.Cluster;
 using Lava.Kernel;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 using AdmissionDecision = Lava.Kernel.AdmissionDecision;
 
@@ -108,7 +107,7 @@ public sealed class MasterAdmissionPolicySpec : IAsyncLifetime
     [InlineData("/tempo", false)]
     public void Inbound_authorizer_must_let_a_worker_reach_only_cluster_actors_replies_and_its_own_actors(string path, bool allowed)
     {
-        var authorizer = new ClusterInboundAuthorizer(NullLogger.Instance);
+        var authorizer = new ClusterInboundAuthorizer();
         var w1 = new UniqueAddress(new Address("lava", "w1", 0), 7);
 
         Assert.Equal(allowed, authorizer.Authorize(w1, ["worker"], path));

@@ -139,7 +139,7 @@ public sealed class ClusterAdmissionSpec
         var answer = await identities.Reader.ReadAsync(timeout.Token);
         Assert.Equal("wa", answer.MessageId);
         Assert.NotNull(answer.Subject);
-        await master.Process.WaitForLineAsync(Deadline, "worker wa may not send to /user/workers/wb");
+        await master.Process.WaitForLineAsync(Deadline, "from lava://lava@wa:0", "to /user/workers/wb: the node is not authorized to send there");
         Assert.False(identities.Reader.TryRead(out var late), $"the frame to wb must be dropped, got {late}");
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Lava.Integration.Tests;
 
@@ -25,8 +24,6 @@ internal sealed class LavaProcess : IAsyncDisposable
 
     /// <summary>What the test calls this process in its messages.</summary>
     public string Name { get; }
-
-    public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
 

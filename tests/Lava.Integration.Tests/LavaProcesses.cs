@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Lava.Integration.Tests;
 
@@ -109,17 +108,6 @@ internal static partial class LavaProcesses
         {
             throw new InvalidOperationException($"kill({process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
         }
-    }
-
-    /// <summary>Collects a process's output lines as they arrive, for failure messages.</summary>
-    public static StringBuilder Capture(Process process)
-    {
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return log;
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -65,7 +65,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static async Task<string> WorkerDllAsync() => await LavaProcesses.FindBuiltAsync("Lava.Host.Worker", "Lava.Host.Worker.dll");
 
-    /// <summary>Starts a master and waits until its REST API answers and its cluster port listens.</summary>
+    /// <summary>Starts a master and waits until its cluster port listens and its REST API serves.</summary>
     public Task<MasterNode> StartMasterAsync(string name = "master", string? configPath = null) =>
         StartMasterAsync(name, configPath, $"127.0.0.1:{LavaProcesses.FreeLoopbackPort()}", LavaProcesses.FreeLoopbackPort());
 
@@ -80,10 +80,9 @@ internal sealed class TestCluster : IAsyncDisposable
         var process = Track(LavaProcess.Start(name, await MasterDllAsync(),
             ["--config", configPath, "--http", http, "--cluster", $"127.0.0.1:{clusterPort}", "--data-dir", dataDir],
             new Dictionary<string, string?> { ["LAVA_DATA_DIR"] = null }));
-        await process.WaitForLineAsync(StartDeadline, "Cluster port listening on");
-        var master = new MasterNode(process, new Uri($"http://{http}/"), clusterPort, dataDir, configPath);
-        await master.WaitForApiAsync();
-        return master;
+        // Logged once Kestrel listens, after the cluster port opened and admin.token was written.
+        await process.WaitForLineAsync(StartDeadline, "serving HTTP on");
+        return new MasterNode(process, new Uri($"http://{http}/"), clusterPort, dataDir, configPath);
     }
 
     /// <summary>Writes a token file as `lava workers add --token-file` does; the token may be anything (a wrong one, none).</summary>
@@ -150,27 +149,6 @@ internal sealed class MasterNode(LavaProcess process, Uri api, int clusterPort, 
         var client = new HttpClient { BaseAddress = Api, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", AdminToken);
         return client;
-    }
-
-    public async Task WaitForApiAsync()
-    {
-        using var client = new HttpClient { BaseAddress = Api, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + LavaProcesses.Dilated(TestCluster.StartDeadline);
-        while (true)
-        {
-            Assert.False(Process.HasExited, $"{Process.Name} exited before its API answered:\n{Process.Output}");
-            try
-            {
-                using var response = await client.GetAsync("api/v0.2/system/version/");
-                if (response.IsSuccessStatusCode && File.Exists(Path.Combine(DataDir, "admin.token"))) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                // Not listening yet: an external process gives no other signal than answering.
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{Process.Name} did not answer on {Api}:\n{Process.Output}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
     }
 
     /// <summary>POST /api/v0.2/workers/; returns the issued token and the cluster certificate's fingerprint.</summary>

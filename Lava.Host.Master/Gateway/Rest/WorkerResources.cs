@@ -1,10 +1,11 @@
+using System.Text.Json.Serialization;
 using Lava.Actors.Lab;
 using Lava.Host.Master.Cluster;
 
 namespace Lava.Host.Master.Gateway.Rest;
 
 /// <summary>A worker as <c>/api/v0.2/workers/</c> shows it: LAVA's field names, display strings for state and health.</summary>
-internal sealed record WorkerResource(
+internal record WorkerResource(
     string Hostname,
     string Description,
     string State,
@@ -26,27 +27,31 @@ internal sealed record WorkerResource(
 }
 
 /// <summary>
-/// The answer to creating a worker or issuing it a token: the worker, its token (shown this once), and what the
-/// worker needs to reach and trust the master's cluster port.
+/// The answer to creating a worker or issuing it a token: the worker's fields, its token (shown this once), and
+/// what the worker needs to reach and trust the master's cluster port.
 /// </summary>
-internal sealed record WorkerTokenResource(
-    string Hostname,
-    string Description,
-    string State,
-    string Health,
-    DateTimeOffset? LastPing,
-    int JobLimit,
-    bool Enabled,
-    bool TokenRevoked,
-    string Token,
-    string ClusterEndpoint,
-    string CertificateFingerprint)
+internal sealed record WorkerTokenResource : WorkerResource
 {
-    public static WorkerTokenResource From(IssuedWorkerToken issued, ClusterIdentity cluster)
+    private WorkerTokenResource(WorkerResource worker, string token, ClusterIdentity cluster)
+        : base(worker)
     {
-        var w = WorkerResource.From(issued.Worker);
-        return new(w.Hostname, w.Description, w.State, w.Health, w.LastPing, w.JobLimit, w.Enabled, w.TokenRevoked, issued.Token, cluster.Endpoint, cluster.Fingerprint);
+        Token = token;
+        ClusterEndpoint = cluster.Endpoint;
+        CertificateFingerprint = cluster.Fingerprint;
     }
+
+    // After the worker's fields: the serializer would put a derived record's own properties first.
+    [JsonPropertyOrder(1)]
+    public string Token { get; }
+
+    [JsonPropertyOrder(1)]
+    public string ClusterEndpoint { get; }
+
+    [JsonPropertyOrder(1)]
+    public string CertificateFingerprint { get; }
+
+    public static WorkerTokenResource From(IssuedWorkerToken issued, ClusterIdentity cluster) =>
+        new(WorkerResource.From(issued.Worker), issued.Token, cluster);
 }
 
 /// <summary>Body of <c>POST /api/v0.2/workers/</c>; health is ACTIVE, MAINTENANCE or RETIRED (any case), <c>disabled</c> means RETIRED as in LAVA.</summary>

@@ -125,9 +125,10 @@ public sealed class WorkerAdmissionSpec : IAsyncLifetime
     public async Task Withdrawals_must_stop_after_the_subscription_is_disposed_and_survive_a_failing_observer()
     {
         await AddAsync("w1");
+        // The failing observer comes first, so that the one after it shows that a failure does not stop the others.
+        using var failing = _lab.Admission.Withdrawals.Subscribe(new FailingObserver());
         var observer = new RecordingObserver<WorkerAccessWithdrawn>();
         var subscription = _lab.Admission.Withdrawals.Subscribe(observer);
-        using var failing = _lab.Admission.Withdrawals.Subscribe(new FailingObserver());
 
         await _lab.Administration.DisableAsync("w1");
         subscription.Dispose();
