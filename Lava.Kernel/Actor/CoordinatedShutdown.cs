@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Lava.Kernel.Configuration;
-using Lava.Kernel.Membership;
 using Microsoft.Extensions.Logging;
 
 namespace Lava.Kernel;
