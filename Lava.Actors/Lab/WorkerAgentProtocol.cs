@@ -1,4 +1,4 @@
-using Lava.Kernel;
+
 
 namespace Lava.Actors.Lab;
 
@@ -25,11 +25,4 @@ public static class WorkerAgentProtocol
     /// <summary>The path of the agent on a worker node.</summary>
     public const string AgentPath = "/user/worker";
 
-    /// <summary>Registers the protocol's messages with <paramref name="serialization"/>; both sides must.</summary>
-    public static void Register(SerializerRegistry serialization)
-    {
-        ArgumentNullException.ThrowIfNull(serialization);
-        serialization.Register<GetWorkerStatus>("lava.worker.get-status.v1");
-        serialization.Register<WorkerStatus>("lava.worker.status.v1");
-    }
 }
