@@ -44,7 +44,7 @@ public sealed class LabStore : IWorkerRegistry, ITokenStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Worker>> ListAsync(CancellationToken cancellationToken = default) =>
-        // COLLATE "C" on PostgreSQL would differ from SQLite's spelling; ordering in .NET is ordinal on both.
+        // Sorted here: ORDER BY follows the database's collation on PostgreSQL but compares bytes on SQLite.
         RunAsync<IReadOnlyList<Worker>>(
             async connection =>
             {
