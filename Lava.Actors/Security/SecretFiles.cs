@@ -1,0 +1,76 @@
+namespace Lava.Actors.Security;
+
+/// <summary>
+/// Writes files that hold private keys: owner-only (0600) from the first byte, completely written to a temporary
+/// file beside the target and then moved into place, so a reader never sees half a key and a crash leaves no
+/// truncated file behind.
+/// </summary>
+internal static class SecretFiles
+{
+    /// <summary>
+    /// Places <paramref name="contents"/> at <paramref name="path"/> unless a file is already there; false when
+    /// another writer got there first (its file is kept, ours discarded).
+    /// </summary>
+    public static bool TryCreate(string path, ReadOnlySpan<byte> contents)
+    {
+        var temp = WriteTemp(path, contents);
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>Places <paramref name="contents"/> at <paramref name="path"/>, replacing any file there.</summary>
+    public static void Replace(string path, ReadOnlySpan<byte> contents)
+    {
+        var temp = WriteTemp(path, contents);
+        try
+        {
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>True when group or others may read or write <paramref name="path"/>.</summary>
+    public static bool IsExposed(string path) =>
+        !OperatingSystem.IsWindows()
+        && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0;
+
+    private static string WriteTemp(string path, ReadOnlySpan<byte> contents)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using var stream = new FileStream(temp, options);
+            stream.Write(contents);
+            stream.Flush(flushToDisk: true); // the move must not publish a name whose bytes are still in the page cache only
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+
+        return temp;
+    }
+}
