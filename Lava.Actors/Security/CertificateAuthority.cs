@@ -39,15 +39,15 @@ public sealed class CertificateAuthority : IWorkerCertificateIssuer
 
     /// <summary>
     /// Loads the CA from <paramref name="dataDir"/>, creating it on first start. Concurrent first starts agree on
-    /// one key (each file is moved into place only if absent, then read back), and a start that crashed between the
-    /// key and the certificate is completed from the key. A file that cannot be parsed, or a certificate that is
+    /// one CA (they take turns under a lock file; each file is moved into place complete and only if absent), and a
+    /// start that crashed between the key and the certificate is completed from the key. A file that cannot be parsed, or a certificate that is
     /// not the key's, is an <see cref="InvalidDataException"/> naming the file.
     /// </summary>
     public static CertificateAuthority LoadOrCreate(string dataDir, ILogger? log = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDir);
         log ??= NullLogger.Instance;
-        Directory.CreateDirectory(dataDir);
+        using var exclusive = SecretFiles.Exclusive(dataDir);
         var keyPath = Path.Combine(dataDir, "ca.key");
         var certificatePath = Path.Combine(dataDir, "ca.crt");
 
@@ -103,6 +103,7 @@ public sealed class CertificateAuthority : IWorkerCertificateIssuer
         ArgumentException.ThrowIfNullOrEmpty(dataDir);
         NodeCertificates.ThrowIfUnfitName(masterName, nameof(masterName));
         var path = Path.Combine(dataDir, "master.pfx");
+        using var exclusive = SecretFiles.Exclusive(dataDir);
         if (File.Exists(path))
         {
             var existing = LoadMasterPfx(path);

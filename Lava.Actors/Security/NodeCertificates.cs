@@ -64,8 +64,8 @@ public static class NodeCertificates
     internal static X500DistinguishedName Subject(string commonName, string unit)
     {
         var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName(commonName); // in this order the subject reads "CN=name, OU=unit"
         builder.AddOrganizationalUnitName(unit);
-        builder.AddCommonName(commonName);
         return builder.Build();
     }
 

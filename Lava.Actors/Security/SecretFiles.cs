@@ -7,6 +7,8 @@ namespace Lava.Actors.Security;
 /// </summary>
 internal static class SecretFiles
 {
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Places <paramref name="contents"/> at <paramref name="path"/> unless a file is already there; false when
     /// another writer got there first (its file is kept, ours discarded).
@@ -40,6 +42,31 @@ internal static class SecretFiles
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Holds <c>.security.lock</c> in <paramref name="directory"/> until disposed, so that processes starting together
+    /// create its key files one at a time: on Linux <c>File.Move</c> without overwrite checks and renames in two
+    /// steps, so it cannot pick one winner by itself. The OS releases the lock when a holder dies.
+    /// </summary>
+    public static IDisposable Exclusive(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, ".security.lock");
+        var waited = TimeSpan.Zero;
+        var pause = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited < LockWait && File.Exists(path))
+            {
+                Thread.Sleep(pause); // creating a key takes milliseconds; this wait happens once per start
+                waited += pause;
+            }
         }
     }
 
