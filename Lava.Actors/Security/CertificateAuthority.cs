@@ -40,8 +40,8 @@ public sealed class CertificateAuthority : IWorkerCertificateIssuer
     /// <summary>
     /// Loads the CA from <paramref name="dataDir"/>, creating it on first start. Concurrent first starts agree on
     /// one CA (they take turns under a lock file; each file is moved into place complete and only if absent), and a
-    /// start that crashed between the key and the certificate is completed from the key. A file that cannot be parsed, or a certificate that is
-    /// not the key's, is an <see cref="InvalidDataException"/> naming the file.
+    /// start that crashed between the key and the certificate is completed from the key. A file that cannot be
+    /// parsed, or a certificate that is not the key's, is an <see cref="InvalidDataException"/> naming the file.
     /// </summary>
     public static CertificateAuthority LoadOrCreate(string dataDir, ILogger? log = null)
     {

@@ -44,9 +44,6 @@ public sealed class LabTrust
         _clock = clock ?? TimeProvider.System;
     }
 
-    /// <summary>The CA certificate this trust is built from.</summary>
-    public X509Certificate2 CaCertificate => _ca;
-
     /// <summary>Judges <paramref name="peer"/>; never throws for a bad certificate, it refuses it.</summary>
     public TrustVerdict Check(X509Certificate2? peer)
     {
