@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Lava.Actors.Cluster;
 using Lava.Actors.Lab;
 using Lava.Actors.Lab.Store;
+using Lava.Actors.Persistence;
 using Lava.Actors.Security;
 using Lava.Host.Master.Admin;
 using Lava.Host.Master.Cluster;
@@ -97,6 +98,7 @@ internal static class MasterHost
         akka.WithLavaNode(
                 new LavaNodeSettings(host, port, certificate, trust, [LavaRoles.Master], [.. seeds], options.Config, verdict => AdmitInbound(admission, verdict)),
                 services.GetRequiredService<ILoggerFactory>())
+            .WithLavaPersistence(PersistenceOptions(options.Database))
             .WithActors((system, actors) =>
             {
                 system.ActorOf(WorkersActor.Props(), "workers");
@@ -113,6 +115,11 @@ internal static class MasterHost
                 new ClusterSingletonOptions { Role = LavaRoles.Master, TerminationMessage = WorkerPresenceRecorder.StopRecording.Instance },
                 createProxyToo: false);
     }
+
+    /// <summary>The journal lives in the lab's database: lava.db with SQLite, the same server with PostgreSQL.</summary>
+    private static LavaPersistenceOptions PersistenceOptions(LabDatabase database) => database.Provider == LabDatabaseProvider.Sqlite
+        ? new LavaPersistenceOptions(PersistenceProvider.Sqlite, database.ConnectionString) { AutoInitialize = true }
+        : new LavaPersistenceOptions(PersistenceProvider.PostgreSql, database.ConnectionString) { AutoInitialize = true };
 
     /// <summary>
     /// The registry check of a trusted worker on an inbound connection. Akka.Remote's certificate callback is synchronous,
