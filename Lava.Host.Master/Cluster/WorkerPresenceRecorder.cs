@@ -40,8 +40,8 @@ internal sealed class WorkerPresenceRecorder : ReceiveActor, IWithUnboundedStash
     protected override void PreStart()
     {
         _log.Info("Worker presence recorder started on {Node}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
-        Context.System.EventStream.Subscribe<MemberVerified>(Self);
-        Context.System.EventStream.Subscribe<VerifiedMemberRemoved>(Self);
+        Context.System.EventStream.Subscribe(Self, typeof(MemberVerified));
+        Context.System.EventStream.Subscribe(Self, typeof(VerifiedMemberRemoved));
         Context.ActorSelection("/user/" + MemberAdmissionActor.Name).Tell(GetVerifiedMembers.Instance);
     }
 

@@ -27,15 +27,15 @@ internal sealed class WorkersActor : ReceiveActor
 
     protected override void PreStart()
     {
-        Context.System.EventStream.Subscribe<MemberVerified>(Self);
-        Context.System.EventStream.Subscribe<VerifiedMemberRemoved>(Self);
+        Context.System.EventStream.Subscribe(Self, typeof(MemberVerified));
+        Context.System.EventStream.Subscribe(Self, typeof(VerifiedMemberRemoved));
     }
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void OnVerified(VerifiedMember worker)
     {
-        if (Context.Child(worker.Name) is { IsNobody: false } previous)
+        if (Context.Child(worker.Name) is var previous && !previous.IsNobody())
         {
             // The name is taken until the previous incarnation's actor has stopped.
             _waiting[worker.Name] = worker;
@@ -56,7 +56,7 @@ internal sealed class WorkersActor : ReceiveActor
     {
         if (_waiting.TryGetValue(worker.Name, out var waiting) && waiting.Member.UniqueAddress.Equals(worker.Member.UniqueAddress)) _waiting.Remove(worker.Name);
         if (_running.TryGetValue(worker.Name, out var running) && running.Member.UniqueAddress.Equals(worker.Member.UniqueAddress)
-            && Context.Child(worker.Name) is { IsNobody: false } child)
+            && Context.Child(worker.Name) is var child && !child.IsNobody())
         {
             child.Tell(WorkerActor.WorkerRemoved.Instance, Self);
         }
