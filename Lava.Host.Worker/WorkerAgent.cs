@@ -12,7 +12,7 @@ internal sealed class WorkerAgent : ReceiveActor
     /// <summary>The agent's name under /user.</summary>
     public const string Name = "worker";
 
-    private WorkerAgent(string workerName, string version, DateTimeOffset startedAt) =>
+    public WorkerAgent(string workerName, string version, DateTimeOffset startedAt) =>
         Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(workerName, version, startedAt, Context.GetChildren().Count())));
 
     /// <summary>The props of the agent of <paramref name="workerName"/>.</summary>

@@ -23,7 +23,7 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
     private IActorRef? _agent;
     private bool _removed;
 
-    private WorkerActor(VerifiedMember worker)
+    public WorkerActor(VerifiedMember worker)
     {
         _worker = worker;
         Receive<IdentifyAgent>(_ => Identify());

@@ -23,7 +23,7 @@ internal sealed class WorkerPresenceRecorder : ReceiveActor, IWithUnboundedStash
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, HashSet<long>> _online = [];
 
-    private WorkerPresenceRecorder(IWorkerRegistry registry, TimeProvider time)
+    public WorkerPresenceRecorder(IWorkerRegistry registry, TimeProvider time)
     {
         (_registry, _time) = (registry, time);
         ReceiveAsync<VerifiedMembers>(ReconcileAsync);

@@ -14,7 +14,7 @@ internal sealed class WorkersActor : ReceiveActor
     private readonly Dictionary<string, VerifiedMember> _running = [];
     private readonly Dictionary<string, VerifiedMember> _waiting = [];
 
-    private WorkersActor()
+    public WorkersActor()
     {
         Receive<MemberVerified>(e => e.Verified.Kind == NodeKind.Worker, e => OnVerified(e.Verified));
         Receive<VerifiedMemberRemoved>(e => e.Verified.Kind == NodeKind.Worker, e => OnRemoved(e.Verified));
