@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor.Setup;
 using Akka.Hosting;
 using Akka.Hosting.Coordination;
+using Lava.Actors.Persistence;
 
 namespace Lava.Actors.Coordination;
 
@@ -50,8 +51,8 @@ public sealed class PostgreSqlLeaseOption : LeaseOptionBase
     public string ToHocon() => $$"""
         {{Path}} {
           lease-class = "{{Class.FullName}}, {{Class.Assembly.GetName().Name}}"
-          connection-string = {{Quote(ConnectionString)}}
-          schema-name = {{Quote(SchemaName)}}
+          connection-string = {{HoconText.Quote(ConnectionString)}}
+          schema-name = {{HoconText.Quote(SchemaName)}}
           heartbeat-timeout = {{Millis(HeartbeatTimeout)}}
           heartbeat-interval = {{Millis(HeartbeatInterval)}}
           safety-margin = {{Millis(SafetyMargin)}}
@@ -60,7 +61,4 @@ public sealed class PostgreSqlLeaseOption : LeaseOptionBase
         """;
 
     private static string Millis(TimeSpan value) => ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
-
-    private static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -1,7 +1,10 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Cluster.Hosting;
 using Akka.Coordination;
+using Akka.Hosting;
 using Lava.Actors.Coordination;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -36,6 +39,19 @@ public sealed class PostgreSqlLeaseSettingsSpec(ITestOutputHelper output) : Akka
             Read(option.ToHocon()));
     }
 
+    [Fact]
+    public void WithPostgreSqlLease_must_write_the_section_that_the_singleton_options_point_use_lease_at()
+    {
+        var lease = new PostgreSqlLeaseOption { ConnectionString = "Host=db", SafetyMargin = TimeSpan.FromSeconds(4) };
+        var singleton = new ClusterSingletonOptions { Role = "master", LeaseImplementation = lease };
+
+        var config = new AkkaConfigurationBuilder(new ServiceCollection(), "lava").WithPostgreSqlLease(lease).Configuration.Value;
+
+        Assert.Equal(PostgreSqlLease.ConfigPath, singleton.LeaseImplementation.ConfigPath);
+        Assert.Equal(typeof(PostgreSqlLease), Type.GetType(config.GetString($"{PostgreSqlLease.ConfigPath}.lease-class")));
+        Assert.Equal(TimeSpan.FromSeconds(4), Read(config).SafetyMargin);
+    }
+
     [Theory]
     [InlineData("heartbeat-timeout = 12s", "connection-string")]
     [InlineData("connection-string = \"Host=db\", heartbeat-timeout = 5s", "heartbeat-timeout")]
@@ -50,8 +66,10 @@ public sealed class PostgreSqlLeaseSettingsSpec(ITestOutputHelper output) : Akka
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
-    private static PostgreSqlLeaseSettings Read(string hocon) =>
-        PostgreSqlLeaseSettings.Create(LeaseSettings.Create(ConfigurationFactory.ParseString(hocon).GetConfig(PostgreSqlLease.ConfigPath)
+    private static PostgreSqlLeaseSettings Read(string hocon) => Read(ConfigurationFactory.ParseString(hocon));
+
+    private static PostgreSqlLeaseSettings Read(Config config) =>
+        PostgreSqlLeaseSettings.Create(LeaseSettings.Create(config.GetConfig(PostgreSqlLease.ConfigPath)
             .WithFallback(LeaseProvider.DefaultConfig().GetConfig("akka.coordination.lease")), "n", "o"));
 
     private static Config Section(string values) =>
