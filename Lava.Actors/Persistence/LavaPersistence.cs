@@ -50,9 +50,9 @@ public static class LavaPersistence
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "unknown provider"),
         };
         // Both mappings name the same columns (event_journal: payload, manifest, serializer_id, tags).
-        var schema = options.Provider == PersistenceProvider.PostgreSql ? $"{mapping}.schema-name = {Quote(options.SchemaName ?? "public")}" : "";
+        var schema = options.Provider == PersistenceProvider.PostgreSql ? $"{mapping}.schema-name = {HoconText.Quote(options.SchemaName ?? "public")}" : "";
         var connection = $"""
-            connection-string = {Quote(options.ConnectionString)}
+            connection-string = {HoconText.Quote(options.ConnectionString)}
             provider-name = {provider}
             table-mapping = {mapping}
             {schema}
@@ -130,7 +130,4 @@ public static class LavaPersistence
                 break;
         }
     }
-
-    private static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
