@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Lava.Actors.Cluster;
+using Lava.Actors.Coordination;
 using Lava.Actors.Lab;
 using Lava.Actors.Lab.Store;
 using Lava.Actors.Persistence;
@@ -94,6 +95,8 @@ internal static class MasterHost
         var (host, port) = options.ClusterHostPort;
         var admission = services.GetRequiredService<WorkerAdmission>();
         var registry = services.GetRequiredService<IWorkerRegistry>();
+        var lease = options.Database.Provider == LabDatabaseProvider.PostgreSql ? LeaseOption(options) : null;
+        if (lease is not null) akka.WithPostgreSqlLease(lease);
         var seeds = options.SeedNodes.Select(s => LavaNode.Address(s[..s.LastIndexOf(':')], int.Parse(s[(s.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
         akka.WithLavaNode(
                 new LavaNodeSettings(host, port, certificate, trust, [LavaRoles.Master], [.. seeds], options.Config, verdict => AdmitInbound(admission, verdict)),
@@ -112,8 +115,24 @@ internal static class MasterHost
             .WithSingleton<WorkerPresenceRecorder>(
                 WorkerPresenceRecorder.SingletonName,
                 WorkerPresenceRecorder.Props(registry, TimeProvider.System),
-                new ClusterSingletonOptions { Role = LavaRoles.Master, TerminationMessage = WorkerPresenceRecorder.StopRecording.Instance },
+                // With PostgreSQL, masters that cannot see each other still never run the recorder together: it needs the lease.
+                new ClusterSingletonOptions { Role = LavaRoles.Master, TerminationMessage = WorkerPresenceRecorder.StopRecording.Instance, LeaseImplementation = lease },
                 createProxyToo: false);
+    }
+
+    /// <summary>The singleton lease in the lab's PostgreSQL database, with the timings of <c>lava.coordination.lease.postgresql</c>.</summary>
+    private static PostgreSqlLeaseOption LeaseOption(MasterOptions options)
+    {
+        var config = options.Config.GetConfig(PostgreSqlLease.ConfigPath);
+        return new PostgreSqlLeaseOption
+        {
+            ConnectionString = config.GetString("connection-string", "") is { Length: > 0 } own ? own : options.Database.ConnectionString,
+            SchemaName = config.GetString("schema-name"),
+            HeartbeatTimeout = config.GetTimeSpan("heartbeat-timeout"),
+            HeartbeatInterval = config.GetTimeSpan("heartbeat-interval"),
+            SafetyMargin = config.GetTimeSpan("safety-margin"),
+            OperationTimeout = config.GetTimeSpan("lease-operation-timeout"),
+        };
     }
 
     /// <summary>The journal lives in the lab's database: lava.db with SQLite, the same server with PostgreSQL.</summary>
