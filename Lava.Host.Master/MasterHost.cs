@@ -96,7 +96,12 @@ internal static class MasterHost
         var admission = services.GetRequiredService<WorkerAdmission>();
         var registry = services.GetRequiredService<IWorkerRegistry>();
         var lease = options.Database.Provider == LabDatabaseProvider.PostgreSql ? LeaseOption(options) : null;
-        if (lease is not null) akka.WithPostgreSqlLease(lease);
+        if (lease is not null)
+        {
+            akka.WithPostgreSqlLease(lease)
+                .AddHocon("akka.cluster.split-brain-resolver.active-strategy = lease-majority", HoconAddMode.Prepend);
+        }
+
         var seeds = options.SeedNodes.Select(s => LavaNode.Address(s[..s.LastIndexOf(':')], int.Parse(s[(s.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
         akka.WithLavaNode(
                 new LavaNodeSettings(host, port, certificate, trust, [LavaRoles.Master], [.. seeds], options.Config, verdict => AdmitInbound(admission, verdict)),
