@@ -25,7 +25,7 @@ public static class BenchRunner
             return 2;
         }
 
-        IBenchSuite[] suites = [new KernelBench()];
+        IBenchSuite[] suites = [new KernelBench(postgres)];
         var unknown = wanted.Where(w => suites.All(s => s.Name != w)).ToList();
         if (unknown.Count > 0)
         {

@@ -24,10 +24,14 @@ internal static class BenchSystem
         akka.coordinated-shutdown.phases.actor-system-terminate.timeout = 60s
         """);
 
+    /// <summary>A new actor system; <paramref name="extra"/> comes before Lava's settings.</summary>
+    public static ActorSystem Create(Config extra) =>
+        ActorSystem.Create("bench", extra.WithFallback(Overrides).WithFallback(Lava));
+
     /// <summary>Runs <paramref name="run"/> on a fresh actor system and terminates the system afterwards.</summary>
-    public static async Task<T> RunAsync<T>(Config extra, Func<ActorSystem, Task<T>> run)
+    public static async Task<T> RunAsync<T>(Func<ActorSystem, Task<T>> run)
     {
-        var system = ActorSystem.Create("bench", extra.WithFallback(Overrides).WithFallback(Lava));
+        var system = Create(Config.Empty);
         try
         {
             return await run(system).ConfigureAwait(false);
@@ -37,8 +41,6 @@ internal static class BenchSystem
             await system.Terminate().ConfigureAwait(false);
         }
     }
-
-    public static Task<T> RunAsync<T>(Func<ActorSystem, Task<T>> run) => RunAsync(Config.Empty, run);
 
     private static Config Sections(Config config, params string[] paths) =>
         ConfigurationFactory.ParseString(string.Join('\n', paths

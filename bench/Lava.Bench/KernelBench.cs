@@ -9,7 +9,7 @@ namespace Lava.Bench;
 /// Akka.NET as Lava configures it: message passing, ask, spawning and memory on the default dispatcher, then the
 /// journals (KernelBench.Journal.cs). Each figure runs on a fresh actor system after a warm-up.
 /// </summary>
-internal sealed partial class KernelBench : IBenchSuite
+internal sealed partial class KernelBench(string? postgres) : IBenchSuite
 {
     private const int Window = 500;
     private const int AskWarmup = 20_000;
@@ -35,6 +35,7 @@ internal sealed partial class KernelBench : IBenchSuite
         yield return new Figure(Name, "ask_rtt_us_p99", p99, "us");
         yield return new Figure(Name, "actor_spawn_per_s", await SpawnRateAsync(), "actors/s");
         yield return new Figure(Name, "bytes_per_idle_actor", await BytesPerIdleActorAsync(), "bytes");
+        await foreach (var figure in RunJournalAsync()) yield return figure;
     }
 
     /// <summary>Messages per second, both directions counted, for ping-pong pairs each keeping 500 pings in flight.</summary>
