@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Lava.Actors.Lab;
 
-/// <summary>Makes and hashes the secrets that users and workers present: 40 lower-case hex characters, like LAVA's.</summary>
+/// <summary>Makes and hashes the API tokens that users present (workers present certificates): 40 lower-case hex characters, like LAVA's.</summary>
 public static class ApiTokens
 {
     private const int TokenBytes = 20;

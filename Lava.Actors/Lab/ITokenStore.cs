@@ -8,7 +8,7 @@ public sealed record ApiUser(string Username, bool IsSuperuser, bool IsActive);
 
 /// <summary>
 /// Durable storage of users and their API tokens. Only hashes of tokens are stored (see <see cref="ApiTokens.Hash"/>);
-/// a user may have several tokens.
+/// a user may have several tokens. Implemented on SQLite and PostgreSQL by <see cref="Store.LabStore"/>.
 /// </summary>
 public interface ITokenStore
 {

@@ -2,7 +2,8 @@ namespace Lava.Actors.Lab;
 
 /// <summary>
 /// Durable storage of the lab's workers. Every method is one atomic operation: a reader never sees a
-/// half-applied change. Implementations: SQLite (<see cref="Sqlite.SqliteLabStore"/>); PostgreSQL later.
+/// half-applied change. Implemented on SQLite and PostgreSQL by <see cref="Store.LabStore"/>, which throws
+/// <see cref="Store.LabStoreUnavailableException"/> when the database cannot be reached.
 /// </summary>
 public interface IWorkerRegistry
 {

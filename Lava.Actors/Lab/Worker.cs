@@ -27,16 +27,18 @@ public enum WorkerHealth
 }
 
 /// <summary>
-/// A worker as the master knows it. <see cref="TokenHash"/> is the SHA-256 of its token (see
-/// <see cref="ApiTokens"/>); the token itself is never stored.
+/// A worker as the master knows it. It is admitted by the certificate whose thumbprint is
+/// <see cref="CertificateThumbprint"/>; the private key is never stored.
 /// </summary>
 /// <param name="Hostname">The worker's name, unique in the lab (see <see cref="WorkerNames"/>).</param>
 /// <param name="Description">Free text for admins; empty when none was given.</param>
 /// <param name="State">Online or Offline, set by the cluster layer through <see cref="IWorkerRegistry.SetStateAsync"/>.</param>
 /// <param name="Health">Active, Maintenance or Retired, set by admins.</param>
 /// <param name="Enabled">False after an admin disabled it: it is refused until enabled again.</param>
-/// <param name="TokenRevoked">True after an admin revoked its token: it is refused until a new token is issued.</param>
-/// <param name="TokenHash">Lower-case hex SHA-256 of the current token.</param>
+/// <param name="Revoked">True after an admin revoked its certificate: it is refused until a new one is issued.</param>
+/// <param name="CertificateThumbprint">
+/// Upper-case hex SHA-256 of the DER of its current certificate; empty until one is issued.
+/// </param>
 /// <param name="LastPing">When the cluster layer last heard from it; null if never.</param>
 /// <param name="JobLimit">LAVA's job limit: at most this many of its devices busy at once; 0 = no limit.</param>
 public sealed record Worker(
@@ -45,8 +47,8 @@ public sealed record Worker(
     WorkerState State,
     WorkerHealth Health,
     bool Enabled,
-    bool TokenRevoked,
-    string TokenHash,
+    bool Revoked,
+    string CertificateThumbprint,
     DateTimeOffset? LastPing,
     int JobLimit);
 
@@ -58,5 +60,5 @@ public sealed record WorkerChange(
     string? Description = null,
     WorkerHealth? Health = null,
     bool? Enabled = null,
-    bool? TokenRevoked = null,
-    string? TokenHash = null);
+    bool? Revoked = null,
+    string? CertificateThumbprint = null);

@@ -6,7 +6,7 @@ namespace Lava.Actors.Lab;
 /// <summary>
 /// Decides whether a worker may join the cluster, and tells the cluster transport when an admin withdraws a
 /// worker's access. The transport calls <see cref="AdmitAsync"/> on every join and subscribes to
-/// <see cref="Withdrawals"/> to drop the connection of a worker that was disabled, retired, revoked or re-tokened.
+/// <see cref="Withdrawals"/> to drop the connection of a worker that was disabled, retired, revoked or issued a new certificate.
 /// </summary>
 public sealed class WorkerAdmission
 {
@@ -28,43 +28,29 @@ public sealed class WorkerAdmission
     public IObservable<WorkerAccessWithdrawn> Withdrawals => _feed;
 
     /// <summary>
-    /// Admits <paramref name="hostname"/> only if an admin added it, <paramref name="token"/> is its current
-    /// token, the token is not revoked, and it is enabled and not retired (Maintenance is admitted: it stays
-    /// connected, only its devices are not scheduled). Refusals carry the first failed check in that order.
+    /// Admits <paramref name="hostname"/> only if an admin added it, its certificate is not revoked,
+    /// <paramref name="certificateThumbprint"/> (hex SHA-256 of the DER the worker presented in the TLS handshake) is
+    /// its current certificate, and it is enabled and not retired. Maintenance is admitted: it stays connected, only
+    /// its devices are not scheduled. A refusal carries the first failed check in that order.
     /// </summary>
-    public async Task<AdmissionDecision> AdmitAsync(string hostname, string? token, CancellationToken cancellationToken = default)
+    /// <exception cref="Store.LabStoreUnavailableException">The lab database cannot be reached.</exception>
+    public async Task<AdmissionDecision> AdmitAsync(string hostname, string certificateThumbprint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hostname);
+        ArgumentNullException.ThrowIfNull(certificateThumbprint);
         var worker = await _registry.FindAsync(hostname, cancellationToken).ConfigureAwait(false);
-        if (worker is null)
+        var refusal = worker switch
         {
-            return AdmissionDecision.Refuse(hostname, AdmissionRefusal.UnknownWorker);
-        }
-
-        if (string.IsNullOrEmpty(token))
-        {
-            return AdmissionDecision.Refuse(hostname, AdmissionRefusal.MissingToken);
-        }
-
-        // The token is checked before any state so that only its holder learns whether the worker is revoked or disabled.
-        if (!ApiTokens.Matches(token, worker.TokenHash))
-        {
-            return AdmissionDecision.Refuse(hostname, AdmissionRefusal.WrongToken);
-        }
-
-        if (worker.TokenRevoked)
-        {
-            return AdmissionDecision.Refuse(hostname, AdmissionRefusal.Revoked);
-        }
-
-        if (!worker.Enabled)
-        {
-            return AdmissionDecision.Refuse(hostname, AdmissionRefusal.Disabled);
-        }
-
-        return worker.Health == WorkerHealth.Retired
-            ? AdmissionDecision.Refuse(hostname, AdmissionRefusal.Retired)
-            : AdmissionDecision.Admit(hostname);
+            null => AdmissionRefusal.UnknownWorker,
+            { Revoked: true } => AdmissionRefusal.Revoked,
+            { CertificateThumbprint.Length: 0 } => AdmissionRefusal.NoCertificate,
+            { } current when !string.Equals(current.CertificateThumbprint, certificateThumbprint, StringComparison.OrdinalIgnoreCase) =>
+                AdmissionRefusal.NotCurrentCertificate,
+            { Enabled: false } => AdmissionRefusal.Disabled,
+            { Health: WorkerHealth.Retired } => AdmissionRefusal.Retired,
+            _ => (AdmissionRefusal?)null,
+        };
+        return refusal is { } reason ? AdmissionDecision.Refuse(hostname, reason) : AdmissionDecision.Admit(hostname);
     }
 
     internal void Publish(string hostname, AdmissionRefusal reason) =>
