@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lava.Kernel.Configuration;
+using Lava.Cli.Configuration;
 
 namespace Lava.Cli.Commands;
 
@@ -23,12 +23,11 @@ internal static class ConfigCommand
     {
         try
         {
-            output.WriteLine(ConfigFactory.ParseFile(path).Resolve().ToJson());
+            output.WriteLine(HoconJson.Write(HoconFile.Parse(path)));
             return 0;
         }
-        catch (ConfigException e)
+        catch (HoconFileException e)
         {
-            // Parse errors already read FILE:LINE:COLUMN: message, which editors can jump to.
             error.WriteLine(e.Message);
             return LavaCli.ExitInvalidInput;
         }
