@@ -1,7 +1,14 @@
 using System.Reflection;
 using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Lava.Actors.Cluster;
+using Lava.Actors.Coordination;
 using Lava.Actors.Lab;
-using Lava.Actors.Lab.Sqlite;
+using Lava.Actors.Lab.Store;
+using Lava.Actors.Persistence;
+using Lava.Actors.Security;
 using Lava.Host.Master.Admin;
 using Lava.Host.Master.Cluster;
 using Lava.Host.Master.Gateway.Rest;
@@ -15,8 +22,10 @@ using Serilog.Events;
 namespace Lava.Host.Master;
 
 /// <summary>
-/// Builds the master's web application from <see cref="MasterOptions"/>: data directory, logging, lab store,
-/// admin user, cluster identity and the HTTP gateway. Program.cs runs it; tests start it on port 0.
+/// Builds the master's web application from <see cref="MasterOptions"/>: data directory, logging, the lab's
+/// certificate authority and this master's certificate, the lab store, the admin user, the actor system (Akka.Hosting:
+/// cluster node, member admission, workers, the worker presence singleton) and the HTTP gateway. Program.cs runs it;
+/// tests start it on port 0.
 /// </summary>
 internal static class MasterHost
 {
@@ -26,11 +35,17 @@ internal static class MasterHost
     public static async Task<WebApplication> CreateAsync(MasterOptions options, CancellationToken cancellationToken = default)
     {
         CreatePrivateDirectory(options.DataDir);
-        var store = await SqliteLabStore.OpenAsync(options.DatabasePath, cancellationToken: cancellationToken);
-
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddSerilog(CreateLogger(options), dispose: true);
         builder.WebHost.UseUrls("http://" + options.HttpEndpoint);
+        var (host, port) = options.ClusterHostPort;
+
+        // The lab's CA and this master's certificate exist before anything listens: workers are issued certificates by it.
+        using var bootLoggers = LoggerFactory.Create(l => l.AddSerilog(CreateLogger(options), dispose: true));
+        var authority = CertificateAuthority.LoadOrCreate(options.DataDir, bootLoggers.CreateLogger("Lava.Security"));
+        var certificate = authority.LoadOrIssueMasterCertificate(options.DataDir, host);
+        var trust = new LabTrust(authority.Certificate);
+        var store = await LabStore.OpenAsync(options.Database, cancellationToken: cancellationToken);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         // The token middleware and the body reader use the very options the endpoints answer with.
@@ -39,18 +54,20 @@ internal static class MasterHost
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkerRegistry>(store);
         builder.Services.AddSingleton<ITokenStore>(store);
+        builder.Services.AddSingleton(authority);
+        builder.Services.AddSingleton<IWorkerCertificateIssuer>(authority);
+        builder.Services.AddSingleton(trust);
         builder.Services.AddSingleton<WorkerAdmission>();
         builder.Services.AddSingleton<WorkerAdministration>();
-        builder.Services.AddSingleton(sp => ClusterIdentity.LoadOrCreate(options, sp.GetRequiredService<ILogger<ClusterIdentity>>()));
-        builder.Services.AddSingleton<MasterClusterService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<MasterClusterService>());
+        // Known once the actor system is up: with port 0 the cluster port is only bound then.
+        builder.Services.AddSingleton(sp => new MasterClusterAddress(
+            $"{host}:{Akka.Cluster.Cluster.Get(sp.GetRequiredService<ActorSystem>()).SelfAddress.Port}"));
+        builder.Services.AddAkka(LavaRoles.SystemName, (akka, sp) => ConfigureActorSystem(akka, sp, options, certificate, trust));
 
         var app = builder.Build();
         try
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lava.Host.Master");
-            var cluster = app.Services.GetRequiredService<ClusterIdentity>();
-            LogMessages.ClusterCertificateLoaded(logger, cluster.Path, cluster.Fingerprint);
             await AdminBootstrap.EnsureAdminAsync(store, options.AdminTokenPath, logger, cancellationToken);
 
             app.UseMiddleware<TokenAuthentication>();
@@ -58,11 +75,7 @@ internal static class MasterHost
             SystemApi.Map(api, Version);
             WorkersApi.Map(api);
 
-            app.Lifetime.ApplicationStarted.Register(() =>
-            {
-                LogMessages.MasterStarted(logger, Version, string.Join(", ", HttpAddresses(app)), options.ClusterEndpoint, options.DataDir);
-                LogMessages.AdminTokenLocation(logger, options.AdminTokenPath);
-            });
+            app.Lifetime.ApplicationStarted.Register(() => OnStarted(app, options, logger));
             app.Lifetime.ApplicationStopped.Register(() => LogMessages.MasterStopped(logger));
             return app;
         }
@@ -77,6 +90,98 @@ internal static class MasterHost
     public static IReadOnlyCollection<string> HttpAddresses(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
+    private static void ConfigureActorSystem(AkkaConfigurationBuilder akka, IServiceProvider services, MasterOptions options, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, LabTrust trust)
+    {
+        var (host, port) = options.ClusterHostPort;
+        var admission = services.GetRequiredService<WorkerAdmission>();
+        var registry = services.GetRequiredService<IWorkerRegistry>();
+        var lease = options.Database.Provider == LabDatabaseProvider.PostgreSql ? LeaseOption(options) : null;
+        if (lease is not null)
+        {
+            akka.WithPostgreSqlLease(lease)
+                .AddHocon("akka.cluster.split-brain-resolver.active-strategy = lease-majority", HoconAddMode.Prepend);
+        }
+
+        var seeds = options.SeedNodes.Select(s => LavaNode.Address(s[..s.LastIndexOf(':')], int.Parse(s[(s.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+        akka.WithLavaNode(
+                new LavaNodeSettings(host, port, certificate, trust, [LavaRoles.Master], [.. seeds], options.Config, verdict => AdmitInbound(admission, verdict)),
+                services.GetRequiredService<ILoggerFactory>())
+            .WithLavaPersistence(PersistenceOptions(options.Database))
+            .WithActors((system, actors) =>
+            {
+                system.ActorOf(WorkersActor.Props(), "workers");
+                var members = system.ActorOf(MemberAdmissionActor.Props(trust, admission, options.IdentityTimeout), MemberAdmissionActor.Name);
+                actors.Register<MemberAdmissionActor>(members);
+                // An admin's withdrawal downs the worker's members at once; the TLS check refuses its reconnection.
+                admission.Withdrawals.Subscribe(new WithdrawalObserver(w => members.Tell(new WithdrawWorker(w.Hostname, w.Message))));
+                // The first master (no seeds configured) forms the cluster; with port 0 its address is known only now.
+                if (options.SeedNodes.Count == 0) Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
+            })
+            .WithSingleton<WorkerPresenceRecorder>(
+                WorkerPresenceRecorder.SingletonName,
+                WorkerPresenceRecorder.Props(registry, TimeProvider.System),
+                // With PostgreSQL, masters that cannot see each other still never run the recorder together: it needs the lease.
+                new ClusterSingletonOptions { Role = LavaRoles.Master, TerminationMessage = WorkerPresenceRecorder.StopRecording.Instance, LeaseImplementation = lease },
+                createProxyToo: false);
+    }
+
+    /// <summary>The singleton lease in the lab's PostgreSQL database, with the timings of <c>lava.coordination.lease.postgresql</c>.</summary>
+    private static PostgreSqlLeaseOption LeaseOption(MasterOptions options)
+    {
+        var config = options.Config.GetConfig(PostgreSqlLease.ConfigPath);
+        return new PostgreSqlLeaseOption
+        {
+            ConnectionString = config.GetString("connection-string", "") is { Length: > 0 } own ? own : options.Database.ConnectionString,
+            SchemaName = config.GetString("schema-name"),
+            HeartbeatTimeout = config.GetTimeSpan("heartbeat-timeout"),
+            HeartbeatInterval = config.GetTimeSpan("heartbeat-interval"),
+            SafetyMargin = config.GetTimeSpan("safety-margin"),
+            OperationTimeout = config.GetTimeSpan("lease-operation-timeout"),
+        };
+    }
+
+    /// <summary>The journal lives in the lab's database: lava.db with SQLite, the same server with PostgreSQL.</summary>
+    private static LavaPersistenceOptions PersistenceOptions(LabDatabase database) => database.Provider == LabDatabaseProvider.Sqlite
+        ? new LavaPersistenceOptions(PersistenceProvider.Sqlite, database.ConnectionString) { AutoInitialize = true }
+        : new LavaPersistenceOptions(PersistenceProvider.PostgreSql, database.ConnectionString) { AutoInitialize = true };
+
+    /// <summary>
+    /// The registry check of a trusted worker on an inbound connection. Akka.Remote's certificate callback is synchronous,
+    /// so this blocks the connection's I/O thread for one registry read; it runs once per connection, not per message.
+    /// </summary>
+    private static string? AdmitInbound(WorkerAdmission admission, TrustVerdict verdict)
+    {
+        if (verdict.Kind == NodeKind.Master) return null;
+        try
+        {
+            var decision = admission.AdmitAsync(verdict.Name, verdict.Thumbprint).GetAwaiter().GetResult();
+            return decision.Admitted ? null : decision.Message;
+        }
+        catch (LabStoreUnavailableException e)
+        {
+            return $"worker '{verdict.Name}' cannot be checked: {e.Message}";
+        }
+    }
+
+    private static void OnStarted(WebApplication app, MasterOptions options, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        var system = app.Services.GetRequiredService<ActorSystem>();
+        var cluster = app.Services.GetRequiredService<MasterClusterAddress>();
+        LogMessages.MasterStarted(logger, Version, string.Join(", ", HttpAddresses(app)), cluster.HostPort, options.DataDir);
+        LogMessages.ClusterListening(logger, Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), LavaRoles.Master);
+        LogMessages.AdminTokenLocation(logger, options.AdminTokenPath);
+        // A master downed by the cluster (or whose actor system stopped for any other reason) stops serving.
+        system.WhenTerminated.ContinueWith(_ =>
+        {
+            if (!app.Lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                LogMessages.ActorSystemEnded(logger, Akka.Actor.CoordinatedShutdown.Get(system).ShutdownReason?.ToString() ?? "unknown");
+                Environment.ExitCode = 1;
+                app.Lifetime.StopApplication();
+            }
+        }, TaskScheduler.Default);
+    }
+
     private static Serilog.ILogger CreateLogger(MasterOptions options) =>
         new LoggerConfiguration()
             .MinimumLevel.Is(options.LogLevel)
@@ -89,19 +194,27 @@ internal static class MasterHost
                 Path.Combine(options.LogDirectory, "master-.log"),
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 14,
+                shared: true,
                 outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
 
     private static void CreatePrivateDirectory(string path)
     {
-        // The directory holds the admin token and the cluster key: only the master's user may enter it.
-        if (OperatingSystem.IsWindows())
+        // The directory holds the admin token and the CA's key: only the master's user may enter it.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private sealed class WithdrawalObserver(Action<WorkerAccessWithdrawn> onNext) : IObserver<WorkerAccessWithdrawn>
+    {
+        public void OnNext(WorkerAccessWithdrawn value) => onNext(value);
+
+        public void OnError(Exception error)
         {
-            Directory.CreateDirectory(path);
         }
-        else
+
+        public void OnCompleted()
         {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 }

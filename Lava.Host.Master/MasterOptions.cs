@@ -1,42 +1,44 @@
-using Lava.Kernel.Configuration;
+using Akka.Configuration;
+using Lava.Actors.Configuration;
+using Lava.Actors.Lab.Store;
 using Serilog.Events;
 
 namespace Lava.Host.Master;
 
 /// <summary>
 /// Everything the master needs to start, from the command line, the environment and HOCON (hocon/reference.conf
-/// documents each key). Paths are absolute.
+/// documents each key; master.conf holds the master's own defaults). Paths are absolute.
 /// </summary>
 internal sealed record MasterOptions(
     string DataDir,
     string HttpEndpoint,
     string ClusterEndpoint,
-    string? CertificatePath,
-    string CertificatePassword,
-    LogEventLevel LogLevel)
+    IReadOnlyList<string> SeedNodes,
+    TimeSpan IdentityTimeout,
+    LogEventLevel LogLevel,
+    LabDatabase Database,
+    Config Config)
 {
     public const string DataDirVariable = "LAVA_DATA_DIR";
     private const string DefaultsResource = "Lava.Host.Master.master.conf";
-
-    public string DatabasePath => Path.Combine(DataDir, "lava.db");
 
     public string AdminTokenPath => Path.Combine(DataDir, "admin.token");
 
     public string LogDirectory => Path.Combine(DataDir, "logs");
 
-    /// <summary>The whole resolved configuration (master.conf and reference.conf beneath the file given), for the actor system.</summary>
-    public Config Config { get; init; } = Defaults();
+    /// <summary>The cluster endpoint split into host and port.</summary>
+    public (string Host, int Port) ClusterHostPort => SplitEndpoint(ClusterEndpoint);
 
     /// <summary>Options for a master with its defaults under <paramref name="dataDir"/>, as tests and tools want them.</summary>
     public static MasterOptions ForDataDir(string dataDir, string httpEndpoint = "127.0.0.1:0", string clusterEndpoint = "127.0.0.1:0") =>
-        FromConfig(Defaults(), dataDir, environmentDataDir: null) with { HttpEndpoint = httpEndpoint, ClusterEndpoint = clusterEndpoint };
+        FromConfig(LavaConfig.Load(null, Defaults()), dataDir, environmentDataDir: null) with { HttpEndpoint = httpEndpoint, ClusterEndpoint = clusterEndpoint };
 
     /// <summary>
     /// Parses <c>--config FILE</c>, <c>--http HOST:PORT</c>, <c>--cluster HOST:PORT</c> and <c>--data-dir DIR</c>.
     /// The data directory comes from --data-dir, else $LAVA_DATA_DIR, else <c>lava.data-dir</c>.
     /// </summary>
-    /// <exception cref="MasterUsageException">An unknown option, a missing value or a bad endpoint or level.</exception>
-    /// <exception cref="ConfigException">The configuration file is missing or invalid.</exception>
+    /// <exception cref="MasterUsageException">An unknown option, a missing value or a bad endpoint, level or key.</exception>
+    /// <exception cref="LavaConfigException">The configuration file is missing or invalid.</exception>
     public static MasterOptions Parse(IReadOnlyList<string> args, string? environmentDataDir)
     {
         string? configPath = null, http = null, cluster = null, dataDir = null;
@@ -55,31 +57,43 @@ internal sealed record MasterOptions(
             i++;
         }
 
-        var config = configPath is null ? Defaults() : ConfigFactory.ParseFile(configPath).WithFallback(Defaults()).Resolve();
-        var options = FromConfig(config, dataDir, environmentDataDir);
+        var options = FromConfig(LavaConfig.Load(configPath, Defaults()), dataDir, environmentDataDir);
         return options with { HttpEndpoint = http ?? options.HttpEndpoint, ClusterEndpoint = cluster ?? options.ClusterEndpoint };
     }
 
-    private static Config Defaults() =>
-        ConfigFactory.Load(ConfigFactory.ParseResource(typeof(MasterOptions).Assembly, DefaultsResource));
+    private static Config Defaults()
+    {
+        using var stream = typeof(MasterOptions).Assembly.GetManifestResourceStream(DefaultsResource)
+            ?? throw new InvalidOperationException($"the resource {DefaultsResource} is missing");
+        using var reader = new StreamReader(stream);
+        return LavaConfig.Parse(reader.ReadToEnd(), "master.conf");
+    }
 
     private static MasterOptions FromConfig(Config config, string? dataDir, string? environmentDataDir)
     {
         var dir = Path.GetFullPath(dataDir ?? (string.IsNullOrEmpty(environmentDataDir) ? config.GetString("lava.data-dir") : environmentDataDir));
-        var certificate = config.GetString("lava.cluster.certificate-path", "");
         var level = config.GetString("lava.log.level");
+        var provider = config.GetString("lava.database.provider");
+        var connectionString = config.GetString("lava.database.connection-string", "");
+        var database = provider switch
+        {
+            "sqlite" => LabDatabase.Sqlite(Path.Combine(dir, "lava.db")),
+            "postgresql" when connectionString.Length > 0 => LabDatabase.PostgreSql(connectionString),
+            "postgresql" => throw new MasterUsageException("lava.database.connection-string: required when lava.database.provider = \"postgresql\""),
+            _ => throw new MasterUsageException($"lava.database.provider: '{provider}' is not \"sqlite\" or \"postgresql\""),
+        };
+        var seeds = config.GetStringList("lava.cluster.seed-nodes").Select(s => RequireEndpoint("lava.cluster.seed-nodes", s)).ToList();
         return new MasterOptions(
             dir,
             RequireEndpoint("lava.http.endpoint", config.GetString("lava.http.endpoint")),
             RequireEndpoint("lava.cluster.endpoint", config.GetString("lava.cluster.endpoint")),
-            certificate.Length == 0 ? null : Path.GetFullPath(certificate),
-            config.GetString("lava.cluster.certificate-password", ""),
+            seeds,
+            config.GetTimeSpan("lava.cluster.identity-timeout"),
             Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                 ? parsed
-                : throw new MasterUsageException($"lava.log.level: '{level}' is not one of verbose, debug, information, warning, error, fatal"))
-        {
-            Config = config,
-        };
+                : throw new MasterUsageException($"lava.log.level: '{level}' is not one of verbose, debug, information, warning, error, fatal"),
+            database,
+            config);
     }
 
     private static string RequireEndpoint(string name, string endpoint)
@@ -88,6 +102,12 @@ internal sealed record MasterOptions(
         return colon > 0 && ushort.TryParse(endpoint.AsSpan(colon + 1), out _)
             ? endpoint
             : throw new MasterUsageException($"{name}: '{endpoint}' is not HOST:PORT");
+    }
+
+    private static (string Host, int Port) SplitEndpoint(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        return (endpoint[..colon].Trim('[', ']'), int.Parse(endpoint.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
 }
 

@@ -1,5 +1,5 @@
+using Lava.Actors.Configuration;
 using Lava.Host.Master;
-using Lava.Kernel.Configuration;
 
 const string Usage = "usage: Lava.Host.Master [--config FILE] [--http HOST:PORT] [--cluster HOST:PORT] [--data-dir DIR]";
 
@@ -14,7 +14,7 @@ try
 {
     options = MasterOptions.Parse(args, Environment.GetEnvironmentVariable(MasterOptions.DataDirVariable));
 }
-catch (Exception e) when (e is MasterUsageException or ConfigException)
+catch (Exception e) when (e is MasterUsageException or LavaConfigException)
 {
     Console.Error.WriteLine($"lava master: {e.Message}");
     Console.Error.WriteLine(Usage);
@@ -24,8 +24,8 @@ catch (Exception e) when (e is MasterUsageException or ConfigException)
 try
 {
     await using var app = await MasterHost.CreateAsync(options);
-    // Returns after SIGTERM or Ctrl-C once the host has stopped cleanly; the cluster sets a non-zero exit code
-    // when a seed master refused this one.
+    // Returns after SIGTERM or Ctrl-C once the host has stopped cleanly, or when the actor system ended on its own
+    // (this master was downed): then the exit code says so.
     await app.RunAsync();
     return Environment.ExitCode;
 }
@@ -34,9 +34,8 @@ catch (MasterUsageException e)
     Console.Error.WriteLine($"lava master: {e.Message}");
     return 2;
 }
-catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Lava.Actors.Lab.Store.LabStoreUnavailableException)
 {
     Console.Error.WriteLine($"lava master: {e.Message}");
     return 1;
 }
-

@@ -8,8 +8,8 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Lava worker {Name} {Version} starting: master {Master}, data directory {DataDir}")]
     public static partial void WorkerStarting(ILogger logger, string name, string version, string master, string dataDir);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Worker {Name} joined the cluster as {Node} through the master {MasterNode}")]
-    public static partial void Joined(ILogger logger, string name, string node, string masterNode);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Worker {Name} joined the cluster as {Node} (uid {Uid})")]
+    public static partial void Joined(ILogger logger, string name, string node, long uid);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Cannot join the master at {Master}, next attempt in {Delay}: {Reason}")]
     public static partial void JoinFailed(ILogger logger, string master, TimeSpan delay, string reason);

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Lava.Host.Worker;
-using Lava.Kernel.Configuration;
+using Lava.Actors.Configuration;
 using Serilog;
 using Serilog.Extensions.Logging;
 
@@ -17,7 +17,7 @@ try
 {
     options = WorkerOptions.Parse(args, Environment.GetEnvironmentVariable(WorkerOptions.DataDirVariable));
 }
-catch (Exception e) when (e is WorkerUsageException or ConfigException)
+catch (Exception e) when (e is WorkerUsageException or LavaConfigException)
 {
     Console.Error.WriteLine($"lava worker: {e.Message}");
     Console.Error.WriteLine(Usage);

@@ -1,5 +1,5 @@
+using Akka.Actor;
 using Lava.Actors.Lab;
-using Lava.Kernel;
 
 namespace Lava.Host.Worker;
 
@@ -13,9 +13,9 @@ internal sealed class WorkerAgent : ReceiveActor
     public const string Name = "worker";
 
     public WorkerAgent(string workerName, string version, DateTimeOffset startedAt) =>
-        Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(workerName, version, startedAt, Context.Children.Count()), Self));
+        Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(workerName, version, startedAt, Context.GetChildren().Count())));
 
     /// <summary>The props of the agent of <paramref name="workerName"/>.</summary>
     public static Props Props(string workerName, string version, DateTimeOffset startedAt) =>
-        Kernel.Props.Create(() => new WorkerAgent(workerName, version, startedAt));
+        Akka.Actor.Props.Create(() => new WorkerAgent(workerName, version, startedAt));
 }

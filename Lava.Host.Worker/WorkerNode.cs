@@ -1,24 +1,26 @@
 using System.Reflection;
-using Lava.Actors.Lab;
-using Lava.Kernel;
-using Lava.Kernel.Configuration;
+using Akka.Actor;
+using Akka.Hosting;
+using Lava.Actors.Cluster;
+using Lava.Actors.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Lava.Host.Worker;
 
 /// <summary>
-/// Runs the worker's cluster node until it is told to stop or refused. Each incarnation is a fresh actor
-/// system <c>lava</c> that dials the master (advertising the worker's name as its host, role <c>worker</c>,
-/// pinning the master's certificate), starts its agent and joins. A join that fails for lack of a master is
-/// retried with capped backoff; a node that loses the cluster (it or every master was removed) starts a new
-/// incarnation and joins again; a refusal by the master ends the process with <see cref="RefusedExitCode"/>.
+/// Runs the worker's cluster node until it is told to stop or refused. Before each incarnation it probes the master
+/// with its certificate (<see cref="AdmissionProbe"/>): refused ends the process with <see cref="RefusedExitCode"/>,
+/// unreachable is retried with capped backoff. Each incarnation is a fresh host and actor system <c>lava</c> (role
+/// <c>worker</c>, the master as seed node) with the worker's agent; when the cluster downs it (cut off, or its access
+/// withdrawn) its actor system ends and the next incarnation starts with a new probe.
 /// </summary>
 internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFactory)
 {
-    /// <summary>The process exit code when the master refused the worker (at join, or by disconnecting it later).</summary>
+    /// <summary>The process exit code when the master refused the worker.</summary>
     public const int RefusedExitCode = 3;
 
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private readonly ILogger _log = loggerFactory.CreateLogger("Lava.Host.Worker");
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
@@ -28,25 +30,30 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
     /// <summary>Runs until <paramref name="stop"/> (then leaves gracefully and returns 0) or a refusal (returns <see cref="RefusedExitCode"/>).</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
-        LogMessages.WorkerStarting(_log, options.Name, Version, $"{options.MasterHost}:{options.MasterPort}", options.DataDir);
-        var retry = FirstRetry;
-        var maximumRetry = RemoteSettings.Create(options.Config).ReconnectMaxBackoff;
-        while (true)
+        var master = $"{options.MasterHost}:{options.MasterPort}";
+        LogMessages.WorkerStarting(_log, options.Name, Version, master, options.DataDir);
+        var certificate = options.Credentials.ToCertificateWithKey();
+        var trust = new LabTrust(options.Credentials.CaCertificate);
+        var retry = options.RetryMinBackoff;
+        while (!stop.IsCancellationRequested)
         {
-            var outcome = await RunIncarnationAsync(stop);
-            switch (outcome)
+            ProbeResult probe;
+            try
             {
-                case Outcome.Stopped:
-                    return 0;
-                case Outcome.Refused refused:
-                    LogMessages.Refused(_log, refused.Reason);
+                probe = await AdmissionProbe.ProbeAsync(options.MasterHost, options.MasterPort, certificate, trust, options.ProbeSettle, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return 0;
+            }
+
+            switch (probe.Outcome)
+            {
+                case ProbeOutcome.Refused:
+                    LogMessages.Refused(_log, probe.Reason);
                     return RefusedExitCode;
-                case Outcome.Lost lost:
-                    LogMessages.Rejoining(_log, lost.Reason);
-                    retry = FirstRetry;
-                    break;
-                case Outcome.JoinFailed failed:
-                    LogMessages.JoinFailed(_log, $"{options.MasterHost}:{options.MasterPort}", retry, failed.Reason);
+                case ProbeOutcome.Unreachable:
+                    LogMessages.JoinFailed(_log, master, retry, probe.Reason);
                     try
                     {
                         await Task.Delay(retry, stop);
@@ -55,71 +62,54 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
                     {
                         return 0;
                     }
-                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, Math.Max(maximumRetry.Ticks, FirstRetry.Ticks)));
-                    break;
+
+                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, options.RetryMaxBackoff.Ticks));
+                    continue;
             }
+
+            retry = options.RetryMinBackoff;
+            if (await RunIncarnationAsync(certificate, trust, stop) is { } ended) LogMessages.Rejoining(_log, ended);
         }
+
+        return 0;
     }
 
-    private async Task<Outcome> RunIncarnationAsync(CancellationToken stop)
+    /// <summary>Runs one actor system; returns why it ended on its own, or null when <paramref name="stop"/> ended it.</summary>
+    private async Task<string?> RunIncarnationAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, LabTrust trust, CancellationToken stop)
     {
-        var config = ConfigFactory.ParseString($"akka.remote.hostname = \"{options.Name}\"\nakka.remote.port = 0\nakka.cluster.roles = [{ClusterCredential.WorkerRole}]")
-            .WithFallback(options.Config).Resolve();
-        var system = ActorSystem.Create(WorkerAgentProtocol.SystemName, config, new ActorSystemSetup { LoggerFactory = loggerFactory });
-        var outcome = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddAkka(LavaRoles.SystemName, (akka, _) => akka
+            .WithLavaNode(
+                new LavaNodeSettings(options.Hostname, options.Port, certificate, trust, [LavaRoles.Worker],
+                    [LavaNode.Address(options.MasterHost, options.MasterPort)], options.Config),
+                loggerFactory)
+            .WithActors((system, _) =>
+            {
+                system.ActorOf(WorkerAgent.Props(options.Name, Version, _startedAt), WorkerAgent.Name);
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.RegisterOnMemberUp(() => LogMessages.Joined(_log, options.Name, cluster.SelfAddress.ToString(), cluster.SelfUniqueAddress.Uid));
+            }));
+        using var host = builder.Build();
+        await host.StartAsync(CancellationToken.None);
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var stopped = Task.Delay(Timeout.Infinite, stop);
+        if (await Task.WhenAny(system.WhenTerminated, stopped) == stopped)
         {
-            WorkerAgentProtocol.Register(system.Serialization);
-            RemoteTransport.StartClient(system, RemoteSettings.Create(config));
-            var cluster = Cluster.Start(system);
-            system.ActorOf(WorkerAgent.Props(options.Name, Version, _startedAt), WorkerAgent.Name);
-            system.ActorOf(ClusterWatch.Props(outcome), "cluster-watch");
-
-            UniqueAddress master;
-            try
-            {
-                var credential = ClusterCredential.ForWorker(options.Name, options.Token).ToBytes();
-                master = await cluster.JoinAsync(options.MasterHost, options.MasterPort, options.Fingerprint, credential, stop);
-            }
-            catch (RemoteAdmissionRefusedException e)
-            {
-                return new Outcome.Refused(e.Reason);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return new Outcome.Stopped();
-            }
-            catch (Exception e) when (!stop.IsCancellationRequested)
-            {
-                return new Outcome.JoinFailed(e.GetBaseException().Message);
-            }
-            LogMessages.Joined(_log, options.Name, cluster.SelfUniqueAddress.ToString(), master.ToString());
-            cluster.RegisterOnMemberRemoved(() => outcome.TrySetResult(new Outcome.Lost("this worker was removed from the cluster")));
-            _ = system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(new Outcome.Lost("the actor system terminated")), TaskScheduler.Default);
-
-            var stopped = Task.Delay(Timeout.Infinite, stop);
-            if (await Task.WhenAny(outcome.Task, stopped) == stopped && outcome.TrySetResult(new Outcome.Stopped()))
-            {
-                LogMessages.Stopping(_log, "a stop signal");
-                await CoordinatedShutdown.Get(system).RunAsync("the worker is stopping");
-            }
-            return await outcome.Task;
+            LogMessages.Stopping(_log, "a stop signal");
+            // Akka.Hosting runs coordinated shutdown: the node leaves the cluster before its system terminates.
+            await host.StopAsync(CancellationToken.None);
+            return null;
         }
-        finally
+
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+        await host.StopAsync(CancellationToken.None);
+        return reason switch
         {
-            await system.Terminate();
-        }
-    }
-
-    /// <summary>How one incarnation ended.</summary>
-    internal abstract record Outcome
-    {
-        public sealed record Stopped : Outcome;
-
-        public sealed record Refused(string Reason) : Outcome;
-
-        public sealed record Lost(string Reason) : Outcome;
-
-        public sealed record JoinFailed(string Reason) : Outcome;
+            CoordinatedShutdown.ClusterDowningReason => "the cluster downed this worker",
+            CoordinatedShutdown.ClusterLeavingReason => "this worker left the cluster",
+            null => "the actor system terminated",
+            _ => $"the actor system terminated ({reason.GetType().Name})",
+        };
     }
 }

@@ -1,19 +1,22 @@
-using Lava.Kernel.Configuration;
+using Akka.Configuration;
+using Lava.Actors.Configuration;
+using Lava.Actors.Security;
 using Serilog.Events;
 
 namespace Lava.Host.Worker;
 
 /// <summary>
 /// Everything the worker needs to start, from the command line, the environment, the HOCON file given with
-/// <c>--config</c> (falling back to reference.conf, which documents each <c>lava.worker</c> key) and the token file.
-/// The command line beats the configuration.
+/// <c>--config</c> (falling back to reference.conf, which documents each <c>lava.worker</c> key) and the credentials
+/// file. The command line beats the configuration, which beats the credentials file.
 /// </summary>
 internal sealed record WorkerOptions(
     string Name,
     string MasterHost,
     int MasterPort,
-    string Token,
-    string Fingerprint,
+    WorkerCredentials Credentials,
+    string Hostname,
+    int Port,
     string DataDir,
     LogEventLevel LogLevel,
     Config Config)
@@ -22,13 +25,20 @@ internal sealed record WorkerOptions(
 
     public string LogDirectory => Path.Combine(DataDir, "logs");
 
+    public TimeSpan ProbeSettle => Config.GetTimeSpan("lava.worker.admission-probe-settle");
+
+    public TimeSpan RetryMinBackoff => Config.GetTimeSpan("lava.worker.retry-min-backoff");
+
+    public TimeSpan RetryMaxBackoff => Config.GetTimeSpan("lava.worker.retry-max-backoff");
+
     /// <summary>
     /// Parses <c>--config FILE</c>, <c>--name NAME</c>, <c>--master HOST:PORT</c>, <c>--token-file F</c> and
-    /// <c>--data-dir DIR</c>. Name, master and token file may come from <c>lava.worker.*</c> instead. The data directory
-    /// is --data-dir, else $LAVA_DATA_DIR, else <c>lava.data-dir</c>, else <c>.lava/worker-NAME</c>.
+    /// <c>--data-dir DIR</c>. Name, master and credentials file may come from <c>lava.worker.*</c> instead; the master
+    /// also from the credentials file. The data directory is --data-dir, else $LAVA_DATA_DIR, else <c>lava.data-dir</c>,
+    /// else <c>.lava/worker-NAME</c>.
     /// </summary>
-    /// <exception cref="WorkerUsageException">An unknown option, a missing value, argument or token file field.</exception>
-    /// <exception cref="ConfigException">The configuration file is missing or invalid.</exception>
+    /// <exception cref="WorkerUsageException">An unknown option, a missing value, argument or credentials file field.</exception>
+    /// <exception cref="LavaConfigException">The configuration file is missing or invalid.</exception>
     public static WorkerOptions Parse(IReadOnlyList<string> args, string? environmentDataDir)
     {
         string? configPath = null, name = null, master = null, tokenFile = null, dataDir = null;
@@ -44,30 +54,44 @@ internal sealed record WorkerOptions(
                 case "--data-dir": dataDir = value; break;
                 default: throw new WorkerUsageException($"unknown option '{args[i]}'");
             }
+
             i++;
         }
 
-        var config = configPath is null ? ConfigFactory.Load(ConfigFactory.ParseString("")) : ConfigFactory.Load(configPath);
+        var config = LavaConfig.Load(configPath);
         var from = configPath is null ? "" : $" in {configPath}";
         name = Required(name, config, "lava.worker.name", "--name", from);
-        master = Required(master, config, "lava.worker.master", "--master", from);
         tokenFile = Required(tokenFile, config, "lava.worker.token-file", "--token-file", from);
-        var (host, port) = SplitEndpoint(master);
-        var credentials = WorkerTokenFile.Read(tokenFile);
+        WorkerCredentials credentials;
+        try
+        {
+            credentials = WorkerCredentials.Read(tokenFile);
+        }
+        catch (CredentialsFileException e)
+        {
+            throw new WorkerUsageException($"token file {e.Message}");
+        }
+
         if (credentials.Name != name)
             throw new WorkerUsageException($"token file {tokenFile} is for worker '{credentials.Name}', not '{name}'");
+        master = !string.IsNullOrEmpty(master) ? master
+            : config.GetString("lava.worker.master", "") is { Length: > 0 } configured ? configured
+            : credentials.MasterAddress;
+        var (masterHost, masterPort) = SplitEndpoint("--master", master);
+        var (hostname, port) = SplitEndpoint("lava.worker.endpoint" + from, config.GetString("lava.worker.endpoint"));
 
-        var configured = config.GetString("lava.data-dir", "");
+        var configuredDir = config.GetString("lava.data-dir", "");
         var dir = dataDir
             ?? (string.IsNullOrEmpty(environmentDataDir) ? null : environmentDataDir)
-            ?? (configured.Length > 0 ? configured : Path.Combine(".lava", $"worker-{name}"));
+            ?? (configuredDir.Length > 0 ? configuredDir : Path.Combine(".lava", $"worker-{name}"));
         var level = config.GetString("lava.log.level", "information");
         return new WorkerOptions(
             name,
-            host,
+            masterHost,
+            masterPort,
+            credentials,
+            hostname,
             port,
-            credentials.Token,
-            credentials.Fingerprint,
             Path.GetFullPath(dir),
             Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                 ? parsed
@@ -82,14 +106,14 @@ internal sealed record WorkerOptions(
         return configured.Length > 0 ? configured : throw new WorkerUsageException($"missing {option} (or {key}{from})");
     }
 
-    private static (string Host, int Port) SplitEndpoint(string endpoint)
+    private static (string Host, int Port) SplitEndpoint(string name, string endpoint)
     {
         var colon = endpoint.LastIndexOf(':');
-        return colon > 0 && ushort.TryParse(endpoint.AsSpan(colon + 1), out var port) && port > 0
+        return colon > 0 && ushort.TryParse(endpoint.AsSpan(colon + 1), out var port)
             ? (endpoint[..colon].Trim('[', ']'), port)
-            : throw new WorkerUsageException($"--master: '{endpoint}' is not HOST:PORT");
+            : throw new WorkerUsageException($"{name}: '{endpoint}' is not HOST:PORT");
     }
 }
 
-/// <summary>The command line, configuration or token file asks for something impossible; the worker exits 2.</summary>
+/// <summary>The command line, configuration or credentials file asks for something impossible; the worker exits 2.</summary>
 internal sealed class WorkerUsageException(string message) : Exception(message);

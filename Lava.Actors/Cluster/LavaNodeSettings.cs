@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Akka.Configuration;
 using Lava.Actors.Security;
 
 namespace Lava.Actors.Cluster;
@@ -11,7 +12,7 @@ namespace Lava.Actors.Cluster;
 /// <param name="Roles">This node's cluster roles.</param>
 /// <param name="SeedNodes">The masters to join, as Akka addresses (<see cref="LavaNode.Address"/>); the first master lists itself.</param>
 /// <param name="AdmitInbound">Checks a trusted peer on inbound connections: null admits, a text refuses with that reason. Null: admit every trusted peer.</param>
-/// <param name="ExtraTrustedSelectionPaths">Actor paths of this node, besides <see cref="LavaNode.TrustedSelectionPaths"/>, that other nodes reach by selection.</param>
+/// <param name="Config">The node's configuration with reference.conf beneath it (<see cref="Configuration.LavaConfig.Load"/>).</param>
 public sealed record LavaNodeSettings(
     string Hostname,
     int Port,
@@ -19,5 +20,5 @@ public sealed record LavaNodeSettings(
     LabTrust Trust,
     IReadOnlyList<string> Roles,
     IReadOnlyList<string> SeedNodes,
-    Func<TrustVerdict, string?>? AdmitInbound = null,
-    IReadOnlyList<string>? ExtraTrustedSelectionPaths = null);
+    Config Config,
+    Func<TrustVerdict, string?>? AdmitInbound = null);

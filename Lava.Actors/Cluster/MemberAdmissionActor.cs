@@ -29,7 +29,7 @@ public sealed class MemberAdmissionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<UniqueAddress, Pending> _pending = [];
     private readonly Dictionary<UniqueAddress, VerifiedMember> _verified = [];
 
-    private MemberAdmissionActor(LabTrust trust, WorkerAdmission admission, TimeSpan timeout)
+    public MemberAdmissionActor(LabTrust trust, WorkerAdmission admission, TimeSpan timeout)
     {
         (_trust, _admission, _timeout) = (trust, admission, timeout);
         Receive<MemberJoined>(e => Challenge(e.Member));

@@ -17,7 +17,7 @@ public sealed class NodeIdentityActor : ReceiveActor
     /// <summary>The actor's path on every node.</summary>
     public const string Path = "/user/" + Name;
 
-    private NodeIdentityActor(X509Certificate2 certificate, string claimedName)
+    public NodeIdentityActor(X509Certificate2 certificate, string claimedName)
     {
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         Receive<ProveIdentity>(challenge =>

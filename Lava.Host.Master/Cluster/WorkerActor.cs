@@ -1,6 +1,7 @@
+using Akka.Actor;
+using Akka.Event;
+using Lava.Actors.Cluster;
 using Lava.Actors.Lab;
-using Lava.Kernel;
-using Microsoft.Extensions.Logging;
 
 namespace Lava.Host.Master.Cluster;
 
@@ -16,19 +17,18 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan IdentifyRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RemovalGrace = TimeSpan.FromSeconds(5);
     private const int IdentifyAttempts = 30;
-    private readonly Member _member;
-    private readonly ILogger _log;
+    private readonly VerifiedMember _worker;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _attempts;
     private IActorRef? _agent;
     private bool _removed;
 
-    public WorkerActor(Member member)
+    public WorkerActor(VerifiedMember worker)
     {
-        _member = member;
-        _log = Context.System.LoggerFactory.CreateLogger<WorkerActor>();
+        _worker = worker;
         Receive<IdentifyAgent>(_ => Identify());
         Receive<ActorIdentity>(OnIdentity);
-        Receive<WorkerStatus>(status => LogMessages.WorkerStatusReceived(_log, status.Name, status.Version, status.StartedAt, status.Devices));
+        Receive<WorkerStatus>(status => _log.Info("Worker {Hostname} runs version {Version} since {StartedAt:O} with {Devices} devices", status.Name, status.Version, status.StartedAt, status.Devices));
         Receive<Terminated>(OnTerminated);
         Receive<WorkerRemoved>(_ => OnRemoved());
         Receive<StopNow>(_ => Context.Stop(Self));
@@ -36,16 +36,18 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private string Name => _member.Address.Host ?? "";
+    private string Name => _worker.Name;
 
-    /// <summary>The props of the actor for <paramref name="member"/>.</summary>
-    public static Props Props(Member member) => Kernel.Props.Create(() => new WorkerActor(member));
+    private long Uid => _worker.Member.UniqueAddress.Uid;
+
+    /// <summary>The props of the actor for <paramref name="worker"/>.</summary>
+    public static Props Props(VerifiedMember worker) => Akka.Actor.Props.Create(() => new WorkerActor(worker));
 
     protected override void PreStart() => Identify();
 
     private void OnTerminated(Terminated terminated)
     {
-        LogMessages.WorkerAgentTerminated(_log, Name, terminated.ActorRef.Path.ToString(), _member.UniqueAddress.Uid, terminated.AddressTerminated);
+        _log.Warning("Terminated: the agent of worker {Hostname} at {AgentPath} (uid {Uid}); address terminated: {AddressTerminated}", Name, terminated.ActorRef.Path, Uid, terminated.AddressTerminated);
         _agent = null;
         if (_removed) Context.Stop(Self);
     }
@@ -62,7 +64,7 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
     {
         if (_removed) return;
         _attempts++;
-        Context.System.ActorSelection(_member.Address + WorkerAgentProtocol.AgentPath).Tell(new Identify(_attempts), Self);
+        Context.ActorSelection(_worker.Member.Address + LavaNode.WorkerAgentPath).Tell(new Identify(_attempts), Self);
     }
 
     private void OnIdentity(ActorIdentity identity)
@@ -70,14 +72,14 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         if (identity.Subject is not { } agent)
         {
             if (_attempts < IdentifyAttempts) Timers.StartSingleTimer(IdentifyAgent.Instance, IdentifyAgent.Instance, IdentifyRetry);
-            else LogMessages.WorkerAgentNotFound(_log, Name, _member.UniqueAddress.Uid, _attempts);
+            else _log.Warning("Worker {Hostname} (uid {Uid}) has no agent at /user/worker after {Attempts} attempts", Name, Uid, _attempts);
             return;
         }
         if (_removed || _agent is not null) return;
         Timers.Cancel(IdentifyAgent.Instance);
         _agent = agent;
         Context.Watch(agent);
-        LogMessages.WatchingWorkerAgent(_log, Name, agent.Path.ToString(), _member.UniqueAddress.Uid);
+        _log.Info("Watching the agent of worker {Hostname} at {AgentPath} (uid {Uid})", Name, agent.Path, Uid);
         agent.Tell(GetWorkerStatus.Instance, Self);
     }
 

@@ -1,74 +1,97 @@
+using Akka.Actor;
+using Akka.Event;
+using Lava.Actors.Cluster;
 using Lava.Actors.Lab;
-using Lava.Kernel;
-using Microsoft.Extensions.Logging;
-using KernelCluster = Lava.Kernel.Cluster;
+using Lava.Actors.Security;
 
 namespace Lava.Host.Master.Cluster;
 
 /// <summary>
-/// Writes what the cluster sees of the workers into the registry: Online when a worker is Up, Offline when it
-/// is removed. Only one master may write worker state, so it runs as the cluster singleton of the masters.
-/// On start it marks Offline every worker recorded Online that is not Up now (a master that died left them so);
-/// the cluster's replay of its current state then marks the Up ones Online. Writes run one at a time, in
-/// event order.
+/// Writes what the cluster sees of the workers into the registry: Online when a worker's identity was verified,
+/// Offline when its last verified incarnation is removed. Only one master may write worker state, so it runs as the
+/// cluster singleton of the masters. On start it takes the verified members from this master's
+/// <see cref="MemberAdmissionActor"/> and marks Offline every worker recorded Online that is not among them (a master
+/// that died left them so). Writes run one at a time, in event order.
 /// </summary>
-internal sealed class WorkerPresenceRecorder : ReceiveActor
+internal sealed class WorkerPresenceRecorder : ReceiveActor, IWithUnboundedStash
 {
-    /// <summary>The name of the singleton's manager under /user; the recorder runs at <c>/user/worker-presence/recorder</c>.</summary>
-    public const string ManagerName = "worker-presence";
-
-    /// <summary>The name of the singleton under its manager.</summary>
-    public const string SingletonName = "recorder";
-
-    /// <summary>The name of the lease the recorder holds while it runs, when masters share a lease store.</summary>
-    public const string LeaseName = "lava-worker-presence";
+    /// <summary>The singleton's name: its manager runs at <c>/user/worker-presence</c>.</summary>
+    public const string SingletonName = "worker-presence";
 
     private readonly IWorkerRegistry _registry;
-    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, HashSet<long>> _online = [];
 
-    public WorkerPresenceRecorder(IWorkerRegistry registry)
+    public WorkerPresenceRecorder(IWorkerRegistry registry, TimeProvider time)
     {
-        _registry = registry;
-        _log = Context.System.LoggerFactory.CreateLogger<WorkerPresenceRecorder>();
-        ReceiveAsync<Reconcile>(_ => ReconcileAsync());
-        ReceiveAsync<MemberUp>(up => RecordAsync(up.Member, WorkerState.Online), up => up.Member.HasRole(ClusterCredential.WorkerRole));
-        ReceiveAsync<MemberRemoved>(removed => RecordAsync(removed.Member, WorkerState.Offline), removed => removed.Member.HasRole(ClusterCredential.WorkerRole));
+        (_registry, _time) = (registry, time);
+        ReceiveAsync<VerifiedMembers>(ReconcileAsync);
         Receive<StopRecording>(_ => Context.Stop(Self));
-        ReceiveAny(_ => { });
+        ReceiveAny(_ => Stash.Stash());
     }
 
+    public IStash Stash { get; set; } = null!;
+
     /// <summary>The props of the recorder.</summary>
-    public static Props Props(IWorkerRegistry registry) => Kernel.Props.Create(() => new WorkerPresenceRecorder(registry));
+    public static Props Props(IWorkerRegistry registry, TimeProvider time) =>
+        Akka.Actor.Props.Create(() => new WorkerPresenceRecorder(registry, time));
 
     protected override void PreStart()
     {
-        LogMessages.PresenceRecorderStarted(_log, Context.System.Remote?.UniqueAddress.ToString() ?? "", DateTimeOffset.UtcNow);
-        Self.Tell(Reconcile.Instance);
+        _log.Info("Worker presence recorder started on {Node}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
+        Context.System.EventStream.Subscribe(Self, typeof(MemberVerified));
+        Context.System.EventStream.Subscribe(Self, typeof(VerifiedMemberRemoved));
+        Context.ActorSelection("/user/" + MemberAdmissionActor.Name).Tell(GetVerifiedMembers.Instance);
     }
 
     protected override void PostStop()
     {
-        KernelCluster.Get(Context.System).Unsubscribe(Self);
-        LogMessages.PresenceRecorderStopped(_log, Context.System.Remote?.UniqueAddress.ToString() ?? "", DateTimeOffset.UtcNow);
+        Context.System.EventStream.Unsubscribe(Self);
+        _log.Info("Worker presence recorder stopped on {Node}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
     }
 
-    private async Task ReconcileAsync()
+    private async Task ReconcileAsync(VerifiedMembers current)
     {
-        var cluster = KernelCluster.Get(Context.System);
-        var up = cluster.State.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole(ClusterCredential.WorkerRole)).Select(m => m.Address.Host).ToHashSet();
+        foreach (var worker in current.Members.Where(m => m.Kind == NodeKind.Worker)) Online(worker).Add(worker.Member.UniqueAddress.Uid);
         foreach (var worker in await _registry.ListAsync())
         {
-            if (worker.State == WorkerState.Online && !up.Contains(worker.Hostname)) await _registry.SetStateAsync(worker.Hostname, WorkerState.Offline, null);
+            if (worker.State == WorkerState.Online && !_online.ContainsKey(worker.Hostname)) await RecordAsync(worker.Hostname, WorkerState.Offline, 0);
         }
-        cluster.Subscribe(Self, typeof(MemberUp), typeof(MemberRemoved));
+
+        foreach (var name in _online.Keys) await RecordAsync(name, WorkerState.Online, _online[name].First());
+        Become(Recording);
+        Stash.UnstashAll();
     }
 
-    private async Task RecordAsync(Member member, WorkerState state)
+    private void Recording()
     {
-        var name = member.Address.Host ?? "";
-        var updated = await _registry.SetStateAsync(name, state, state == WorkerState.Online ? DateTimeOffset.UtcNow : null);
-        if (updated is null) LogMessages.PresenceOfUnknownWorker(_log, name, state);
-        else LogMessages.WorkerPresence(_log, name, state, member.UniqueAddress.Uid);
+        ReceiveAsync<MemberVerified>(e => e.Verified.Kind == NodeKind.Worker, async e =>
+        {
+            Online(e.Verified).Add(e.Verified.Member.UniqueAddress.Uid);
+            await RecordAsync(e.Verified.Name, WorkerState.Online, e.Verified.Member.UniqueAddress.Uid);
+        });
+        ReceiveAsync<VerifiedMemberRemoved>(e => e.Verified.Kind == NodeKind.Worker, async e =>
+        {
+            var incarnations = Online(e.Verified);
+            incarnations.Remove(e.Verified.Member.UniqueAddress.Uid);
+            // A new incarnation verified before the old one was removed keeps the worker Online.
+            if (incarnations.Count > 0) return;
+            _online.Remove(e.Verified.Name);
+            await RecordAsync(e.Verified.Name, WorkerState.Offline, e.Verified.Member.UniqueAddress.Uid);
+        });
+        Receive<StopRecording>(_ => Context.Stop(Self));
+        ReceiveAny(_ => { });
+    }
+
+    private HashSet<long> Online(VerifiedMember worker) =>
+        _online.TryGetValue(worker.Name, out var set) ? set : _online[worker.Name] = [];
+
+    private async Task RecordAsync(string name, WorkerState state, long uid)
+    {
+        var updated = await _registry.SetStateAsync(name, state, state == WorkerState.Online ? _time.GetUtcNow() : null);
+        if (updated is null) _log.Warning("Worker {Hostname} is {State} in the cluster but unknown to the registry", name, state);
+        else _log.Info("Worker {Hostname} is {State} (uid {Uid})", name, state, uid);
     }
 
     /// <summary>Sent to the recorder to stop it; the singleton manager's termination message.</summary>
@@ -76,10 +99,5 @@ internal sealed class WorkerPresenceRecorder : ReceiveActor
     {
         /// <summary>The only instance.</summary>
         public static StopRecording Instance { get; } = new();
-    }
-
-    private sealed record Reconcile
-    {
-        public static Reconcile Instance { get; } = new();
     }
 }

@@ -1,61 +1,65 @@
-using Lava.Actors.Lab;
-using Lava.Kernel;
-using KernelCluster = Lava.Kernel.Cluster;
+using Akka.Actor;
+using Lava.Actors.Cluster;
+using Lava.Actors.Security;
 
 namespace Lava.Host.Master.Cluster;
 
 /// <summary>
-/// <c>/user/workers</c>: keeps one <see cref="WorkerActor"/> per worker that is Up, named after the worker, and
-/// tells it when the worker is removed (it then stops). A restarted worker's new incarnation gets a fresh actor once the old
-/// one has stopped.
+/// <c>/user/workers</c>: keeps one <see cref="WorkerActor"/> per worker whose identity <see cref="MemberAdmissionActor"/>
+/// verified, named after the worker, and tells it when that member is removed (it then stops). A restarted worker's new
+/// incarnation gets a fresh actor once the old one has stopped.
 /// </summary>
 internal sealed class WorkersActor : ReceiveActor
 {
-    private readonly Dictionary<string, Member> _running = [];
-    private readonly Dictionary<string, Member> _waiting = [];
+    private readonly Dictionary<string, VerifiedMember> _running = [];
+    private readonly Dictionary<string, VerifiedMember> _waiting = [];
 
     public WorkersActor()
     {
-        Receive<MemberUp>(up => up.Member.HasRole(ClusterCredential.WorkerRole), up => OnUp(up.Member));
-        Receive<MemberRemoved>(removed => removed.Member.HasRole(ClusterCredential.WorkerRole), removed => OnRemoved(removed.Member));
+        Receive<MemberVerified>(e => e.Verified.Kind == NodeKind.Worker, e => OnVerified(e.Verified));
+        Receive<VerifiedMemberRemoved>(e => e.Verified.Kind == NodeKind.Worker, e => OnRemoved(e.Verified));
         Receive<Terminated>(OnTerminated);
         ReceiveAny(_ => { });
     }
 
     /// <summary>The props of the actor.</summary>
-    public static Props Props() => Kernel.Props.Create(() => new WorkersActor());
+    public static Props Props() => Akka.Actor.Props.Create(() => new WorkersActor());
 
-    protected override void PreStart() => KernelCluster.Get(Context.System).Subscribe(Self, typeof(MemberUp), typeof(MemberRemoved));
-
-    protected override void PostStop() => KernelCluster.Get(Context.System).Unsubscribe(Self);
-
-    private static string NameOf(Member member) => member.Address.Host ?? "";
-
-    private void OnUp(Member member)
+    protected override void PreStart()
     {
-        var name = NameOf(member);
-        if (Context.Child(name) is { } previous)
+        Context.System.EventStream.Subscribe(Self, typeof(MemberVerified));
+        Context.System.EventStream.Subscribe(Self, typeof(VerifiedMemberRemoved));
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    private void OnVerified(VerifiedMember worker)
+    {
+        if (Context.Child(worker.Name) is var previous && !previous.IsNobody())
         {
             // The name is taken until the previous incarnation's actor has stopped.
-            _waiting[name] = member;
+            _waiting[worker.Name] = worker;
             previous.Tell(WorkerActor.WorkerRemoved.Instance, Self);
             return;
         }
-        Start(name, member);
+
+        Start(worker);
     }
 
-    private void Start(string name, Member member)
+    private void Start(VerifiedMember worker)
     {
-        _running[name] = member;
-        Context.Watch(Context.ActorOf(WorkerActor.Props(member), name));
+        _running[worker.Name] = worker;
+        Context.Watch(Context.ActorOf(WorkerActor.Props(worker), worker.Name));
     }
 
-    private void OnRemoved(Member member)
+    private void OnRemoved(VerifiedMember worker)
     {
-        var name = NameOf(member);
-        if (_waiting.TryGetValue(name, out var waiting) && waiting.UniqueAddress.Equals(member.UniqueAddress)) _waiting.Remove(name);
-        if (_running.TryGetValue(name, out var running) && running.UniqueAddress.Equals(member.UniqueAddress) && Context.Child(name) is { } child)
+        if (_waiting.TryGetValue(worker.Name, out var waiting) && waiting.Member.UniqueAddress.Equals(worker.Member.UniqueAddress)) _waiting.Remove(worker.Name);
+        if (_running.TryGetValue(worker.Name, out var running) && running.Member.UniqueAddress.Equals(worker.Member.UniqueAddress)
+            && Context.Child(worker.Name) is var child && !child.IsNobody())
+        {
             child.Tell(WorkerActor.WorkerRemoved.Instance, Self);
+        }
     }
 
     private void OnTerminated(Terminated terminated)
@@ -63,6 +67,6 @@ internal sealed class WorkersActor : ReceiveActor
         // A watched child is no longer a child when its Terminated arrives: its name is free again.
         var name = terminated.ActorRef.Path.Name;
         _running.Remove(name);
-        if (_waiting.Remove(name, out var member)) Start(name, member);
+        if (_waiting.Remove(name, out var worker)) Start(worker);
     }
 }

@@ -1,15 +1,15 @@
-using Lava.Host.Master.Cluster;
+using Lava.Actors.Security;
 
 namespace Lava.Host.Master.Gateway.Rest;
 
-/// <summary><c>/api/v0.2/system/</c>: the version (open to all, as lavacli asks it first), the caller, and the cluster port's identity.</summary>
+/// <summary><c>/api/v0.2/system/</c>: the version (open to all, as lavacli asks it first), the caller, and the cluster port and the lab CA that workers trust.</summary>
 internal static class SystemApi
 {
     public static void Map(IEndpointRouteBuilder api, string version)
     {
         api.MapGet("/system/version/", () => Results.Ok(new { version }));
         api.MapGet("/system/whoami/", (HttpContext context) => Results.Ok(new { user = TokenAuthentication.Caller(context).Username }));
-        api.MapGet("/system/cluster/", (ClusterIdentity cluster) =>
-            Results.Ok(new { endpoint = cluster.Endpoint, certificateFingerprint = cluster.Fingerprint }));
+        api.MapGet("/system/cluster/", (MasterClusterAddress cluster, CertificateAuthority authority) =>
+            Results.Ok(new { endpoint = cluster.HostPort, caThumbprint = authority.Thumbprint }));
     }
 }

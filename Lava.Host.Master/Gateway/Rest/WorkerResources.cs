@@ -13,7 +13,7 @@ internal record WorkerResource(
     DateTimeOffset? LastPing,
     int JobLimit,
     bool Enabled,
-    bool TokenRevoked)
+    bool Revoked)
 {
     public static WorkerResource From(Worker worker) => new(
         worker.Hostname,
@@ -23,36 +23,33 @@ internal record WorkerResource(
         worker.LastPing,
         worker.JobLimit,
         worker.Enabled,
-        worker.TokenRevoked);
+        worker.Revoked);
 }
 
 /// <summary>
-/// The answer to creating a worker or issuing it a token: the worker's fields, its token (shown this once), and
-/// what the worker needs to reach and trust the master's cluster port.
+/// The answer to creating a worker or issuing it a new certificate: the worker's fields and, shown this once and never
+/// stored, its credentials (what `lava workers add --token-file` writes for the worker).
 /// </summary>
-internal sealed record WorkerTokenResource : WorkerResource
+internal sealed record WorkerCredentialsResource : WorkerResource
 {
-    private WorkerTokenResource(WorkerResource worker, string token, ClusterIdentity cluster)
-        : base(worker)
-    {
-        Token = token;
-        ClusterEndpoint = cluster.Endpoint;
-        CertificateFingerprint = cluster.Fingerprint;
-    }
+    private WorkerCredentialsResource(WorkerResource worker, CredentialsResource credentials)
+        : base(worker) => Credentials = credentials;
 
     // After the worker's fields: the serializer would put a derived record's own properties first.
     [JsonPropertyOrder(1)]
-    public string Token { get; }
+    public CredentialsResource Credentials { get; }
 
-    [JsonPropertyOrder(1)]
-    public string ClusterEndpoint { get; }
-
-    [JsonPropertyOrder(1)]
-    public string CertificateFingerprint { get; }
-
-    public static WorkerTokenResource From(IssuedWorkerToken issued, ClusterIdentity cluster) =>
-        new(WorkerResource.From(issued.Worker), issued.Token, cluster);
+    public static WorkerCredentialsResource From(IssuedWorkerCredentials issued, MasterClusterAddress cluster) =>
+        new(WorkerResource.From(issued.Worker), new CredentialsResource(
+            issued.Worker.Hostname,
+            cluster.HostPort,
+            Convert.ToBase64String(issued.Certificate.CertificateDer),
+            Convert.ToBase64String(issued.Certificate.PrivateKeyPkcs8),
+            Convert.ToBase64String(issued.Certificate.CaCertificateDer)));
 }
+
+/// <summary>A worker's credentials: its name, the master's cluster address, its certificate (base64 DER), key (base64 PKCS#8) and the lab CA (base64 DER).</summary>
+internal sealed record CredentialsResource(string Name, string Master, string Certificate, string Key, string Ca);
 
 /// <summary>Body of <c>POST /api/v0.2/workers/</c>; health is ACTIVE, MAINTENANCE or RETIRED (any case), <c>disabled</c> means RETIRED as in LAVA.</summary>
 internal sealed record CreateWorkerRequest(string? Hostname, string? Description, string? Health, bool? Disabled);

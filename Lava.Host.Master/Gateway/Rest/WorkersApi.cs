@@ -28,7 +28,7 @@ internal static class WorkersApi
         workers.MapPost("/{hostname}/retire/", (HttpContext c, string hostname, WorkerAdministration admin) =>
             ChangeAsync(c, hostname, "retired", (h, ct) => admin.SetHealthAsync(h, WorkerHealth.Retired, ct)));
         workers.MapPost("/{hostname}/revoke/", (HttpContext c, string hostname, WorkerAdministration admin) =>
-            ChangeAsync(c, hostname, "revoked the token of", admin.RevokeAsync));
+            ChangeAsync(c, hostname, "revoked the certificate of", admin.RevokeAsync));
         workers.MapPost("/{hostname}/token/", IssueTokenAsync);
     }
 
@@ -58,7 +58,7 @@ internal static class WorkersApi
             ? Results.Ok(WorkerResource.From(worker))
             : ApiErrors.WorkerNotFound(hostname);
 
-    private static async Task<IResult> CreateAsync(HttpContext context, WorkerAdministration admin, ClusterIdentity cluster, JsonSerializerOptions json, ILogger<WorkerAdministration> logger)
+    private static async Task<IResult> CreateAsync(HttpContext context, WorkerAdministration admin, MasterClusterAddress cluster, JsonSerializerOptions json, ILogger<WorkerAdministration> logger)
     {
         if (!IsSuperuser(context))
         {
@@ -95,7 +95,7 @@ internal static class WorkersApi
         }
 
         LogMessages.WorkerChanged(logger, TokenAuthentication.Caller(context).Username, "added", issued.Worker.Hostname);
-        return Results.Created($"{TokenAuthentication.ApiPrefix}/workers/{issued.Worker.Hostname}/", WorkerTokenResource.From(issued, cluster));
+        return Results.Created($"{TokenAuthentication.ApiPrefix}/workers/{issued.Worker.Hostname}/", WorkerCredentialsResource.From(issued, cluster));
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext context, string hostname, WorkerAdministration admin, JsonSerializerOptions json, ILogger<WorkerAdministration> logger)
@@ -148,21 +148,21 @@ internal static class WorkersApi
         return Results.Ok(WorkerResource.From(worker));
     }
 
-    private static async Task<IResult> IssueTokenAsync(HttpContext context, string hostname, WorkerAdministration admin, ClusterIdentity cluster, ILogger<WorkerAdministration> logger)
+    private static async Task<IResult> IssueTokenAsync(HttpContext context, string hostname, WorkerAdministration admin, MasterClusterAddress cluster, ILogger<WorkerAdministration> logger)
     {
         if (!IsSuperuser(context))
         {
             return ApiErrors.Forbidden();
         }
 
-        var issued = await admin.IssueTokenAsync(hostname, context.RequestAborted);
+        var issued = await admin.IssueCertificateAsync(hostname, context.RequestAborted);
         if (issued is null)
         {
             return ApiErrors.WorkerNotFound(hostname);
         }
 
         LogMessages.WorkerChanged(logger, TokenAuthentication.Caller(context).Username, "issued a new token to", hostname);
-        return Results.Ok(WorkerTokenResource.From(issued, cluster));
+        return Results.Ok(WorkerCredentialsResource.From(issued, cluster));
     }
 
     private static bool IsSuperuser(HttpContext context) => TokenAuthentication.Caller(context).IsSuperuser;

@@ -1,0 +1,133 @@
+using Akka.Hosting;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Lava.Actors.Persistence;
+
+/// <summary>
+/// The journal, snapshot store and query journal of Lava on Akka.Persistence.Sql, for SQLite or PostgreSQL.
+/// Events and snapshots are written by <c>LavaJsonSerializer</c> through its <c>ILavaWireMessage</c> binding
+/// (add <c>WithLavaSerialization</c> or <c>LavaSerialization.Hocon</c> too); <see cref="ITaggedEvent"/>s are tagged
+/// by <see cref="EventTagger"/>, with the tags in the journal's CSV column; read models use
+/// <c>PersistenceQuery.Get(system).ReadJournalFor&lt;SqlReadJournal&gt;(SqlReadJournal.Identifier)</c>.
+/// </summary>
+/// <remarks>
+/// The configuration is HOCON, not Akka.Persistence.Sql.Hosting's option objects: those cannot express
+/// <c>replay-batch-size</c>, <c>tagtable-asqueryable-insert-mode</c> or <c>prefer-parameters-on-multirow-insert</c>,
+/// and plain actor systems (bench, tools) need the very same configuration.
+/// </remarks>
+public static class LavaPersistence
+{
+    /// <summary>The journal plugin's path.</summary>
+    public const string JournalPluginId = "akka.persistence.journal.sql";
+
+    /// <summary>The snapshot store plugin's path.</summary>
+    public const string SnapshotPluginId = "akka.persistence.snapshot-store.sql";
+
+    // Replay of one id on PostgreSQL went from 29k to 45k events/s with 10,000 instead of the default 1,000.
+    private const int ReplayBatchSize = 10_000;
+
+    /// <summary>Configures persistence with <paramref name="options"/>, after <see cref="PrepareStore"/>.</summary>
+    public static AkkaConfigurationBuilder WithLavaPersistence(this AkkaConfigurationBuilder builder, LavaPersistenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        PrepareStore(options);
+        return builder.AddHocon(Hocon(options), HoconAddMode.Prepend);
+    }
+
+    /// <summary>The whole persistence configuration as HOCON, for an <c>ActorSystem</c> built from configuration; call <see cref="PrepareStore"/> first.</summary>
+    public static string Hocon(LavaPersistenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var (provider, mapping, tuning) = options.Provider switch
+        {
+            PersistenceProvider.Sqlite => ("SQLite.MS", "sqlite", ""),
+            // Doubles tagged appends (3.6k to 7.3k events/s measured).
+            PersistenceProvider.PostgreSql => ("PostgreSQL.15", "postgresql", """
+                tagtable-asqueryable-insert-mode = parameterized
+                prefer-parameters-on-multirow-insert = true
+                """),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "unknown provider"),
+        };
+        // Both mappings name the same columns (event_journal: payload, manifest, serializer_id, tags).
+        var schema = options.Provider == PersistenceProvider.PostgreSql ? $"{mapping}.schema-name = {HoconText.Quote(options.SchemaName ?? "public")}" : "";
+        var connection = $"""
+            connection-string = {HoconText.Quote(options.ConnectionString)}
+            provider-name = {provider}
+            table-mapping = {mapping}
+            {schema}
+            """;
+        var autoInitialize = options.AutoInitialize ? "on" : "off";
+        // Each class is named here: the plugins' reference configuration is only a fallback once they run.
+        // Tags live in the journal's CSV column: with the tag table, 1.5.73's tag queries scan the whole table per row.
+        return $$"""
+            akka.persistence {
+              journal {
+                plugin = "{{JournalPluginId}}"
+                sql {
+                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  {{connection}}
+                  auto-initialize = {{autoInitialize}}
+                  tag-write-mode = Csv
+                  replay-batch-size = {{ReplayBatchSize}}
+                  {{tuning}}
+                  event-adapters { lava-tagger = "Lava.Actors.Persistence.EventTagger, Lava.Actors" }
+                  event-adapter-bindings { "Lava.Actors.Persistence.ITaggedEvent, Lava.Actors" = lava-tagger }
+                }
+              }
+              snapshot-store {
+                plugin = "{{SnapshotPluginId}}"
+                sql {
+                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+                  {{connection}}
+                  auto-initialize = {{autoInitialize}}
+                }
+              }
+              query.journal.sql {
+                class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
+                {{connection}}
+                write-plugin = "{{JournalPluginId}}"
+                tag-read-mode = Csv
+                replay-batch-size = {{ReplayBatchSize}}
+              }
+            }
+            """;
+    }
+
+    /// <summary>
+    /// Readies the database before the journal opens it: a SQLite file is created with its directory and switched to
+    /// write-ahead logging (a lasting property of the file: appends went from 900 to 2,300 events/s); with
+    /// <see cref="LavaPersistenceOptions.AutoInitialize"/>, a missing PostgreSQL schema is created, which the journal
+    /// does not do itself.
+    /// </summary>
+    public static void PrepareStore(LavaPersistenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        switch (options.Provider)
+        {
+            case PersistenceProvider.Sqlite:
+                var file = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+                if (Path.GetDirectoryName(Path.GetFullPath(file)) is { Length: > 0 } directory)
+                {
+                    Directory.CreateDirectory(directory);
+                }
+                using (var sqlite = new SqliteConnection(options.ConnectionString))
+                {
+                    sqlite.Open();
+                    using var wal = sqlite.CreateCommand();
+                    wal.CommandText = "PRAGMA journal_mode = WAL";
+                    wal.ExecuteNonQuery();
+                }
+                break;
+            case PersistenceProvider.PostgreSql when options.AutoInitialize && options.SchemaName is { } schemaName:
+                using (var postgres = new NpgsqlConnection(options.ConnectionString))
+                {
+                    postgres.Open();
+                    using var create = postgres.CreateCommand();
+                    create.CommandText = $"CREATE SCHEMA IF NOT EXISTS \"{schemaName.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+                    create.ExecuteNonQuery();
+                }
+                break;
+        }
+    }
+}
