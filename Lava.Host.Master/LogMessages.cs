@@ -31,7 +31,7 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Cluster node {Address} up with role {Role}")]
     public static partial void ClusterListening(ILogger logger, string address, string role);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "The actor system ended ({Reason}): the master stops")]
+    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "The actor system ended on its own ({Reason}): the master starts a new incarnation")]
     public static partial void ActorSystemEnded(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "{Method} {Path} answered 503: the lab database is unavailable")]

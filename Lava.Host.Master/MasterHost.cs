@@ -170,17 +170,26 @@ internal static class MasterHost
         LogMessages.MasterStarted(logger, Version, string.Join(", ", HttpAddresses(app)), cluster.HostPort, options.DataDir);
         LogMessages.ClusterListening(logger, Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), LavaRoles.Master);
         LogMessages.AdminTokenLocation(logger, options.AdminTokenPath);
-        // A master downed by the cluster (or whose actor system stopped for any other reason) stops serving.
+        // A master downed by the cluster, or whose actor system Akka.Remote terminated, stops serving; Program starts a new one.
         system.WhenTerminated.ContinueWith(_ =>
         {
-            if (!app.Lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                LogMessages.ActorSystemEnded(logger, Akka.Actor.CoordinatedShutdown.Get(system).ShutdownReason?.ToString() ?? "unknown");
-                Environment.ExitCode = 1;
-                app.Lifetime.StopApplication();
-            }
+            if (EndedOnItsOwn(app) is { } reason) LogMessages.ActorSystemEnded(logger, reason);
+            app.Lifetime.StopApplication();
         }, TaskScheduler.Default);
     }
+
+    /// <summary>
+    /// Why the master's actor system ended without the process being asked to stop (downed by the cluster, or a failed
+    /// outbound TLS handshake, after which Akka.Remote 1.5 terminates the system); null when it is running or was stopped.
+    /// </summary>
+    public static string? EndedOnItsOwn(WebApplication app) =>
+        app.Services.GetService<ActorSystem>() is { WhenTerminated.IsCompleted: true } system
+            && CoordinatedShutdown.Get(system).ShutdownReason is { } reason
+            // Akka.Remote's TlsHandshakeFailureReason is internal: it is known by its name.
+            && (reason is CoordinatedShutdown.ClusterDowningReason or CoordinatedShutdown.ClusterJoinUnsuccessfulReason
+                || reason.GetType().Name == "TlsHandshakeFailureReason")
+            ? reason.GetType().Name
+            : null;
 
     private static Serilog.ILogger CreateLogger(MasterOptions options) =>
         new LoggerConfiguration()

@@ -23,11 +23,17 @@ catch (Exception e) when (e is MasterUsageException or LavaConfigException)
 
 try
 {
-    await using var app = await MasterHost.CreateAsync(options);
-    // Returns after SIGTERM or Ctrl-C once the host has stopped cleanly, or when the actor system ended on its own
-    // (this master was downed): then the exit code says so.
-    await app.RunAsync();
-    return Environment.ExitCode;
+    while (true)
+    {
+        await using var app = await MasterHost.CreateAsync(options);
+        // Returns after SIGTERM or Ctrl-C once the host has stopped cleanly, or when the actor system ended on its own.
+        await app.RunAsync();
+        if (MasterHost.EndedOnItsOwn(app) is not { } reason) return Environment.ExitCode;
+        // Downed by the cluster, or terminated by Akka.Remote after a failed outbound TLS handshake: the process carries
+        // on with a new actor system (a new incarnation that joins the cluster again) rather than stopping the lab.
+        Console.Error.WriteLine($"lava master: the actor system ended ({reason}); starting a new incarnation");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
 }
 catch (MasterUsageException e)
 {

@@ -28,4 +28,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Critical, Message = "Lava worker {Name} failed")]
     public static partial void WorkerFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "The cluster removed this worker; its cluster port stays open {Linger} before it rejoins as a new incarnation")]
+    public static partial void Lingering(ILogger logger, TimeSpan linger);
 }

@@ -80,6 +80,10 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddAkka(LavaRoles.SystemName, (akka, _) => akka
+            // A downed worker keeps its actor system, and so its cluster port, for lava.worker.downed-linger before it
+            // restarts: a master still dialling it then completes its TLS handshake, whereas a port closing in the middle
+            // of one fails the master's outbound handshake, which makes Akka.Remote 1.5 terminate the master's system.
+            .AddHocon("akka.cluster.run-coordinated-shutdown-when-down = off", HoconAddMode.Prepend)
             .WithLavaNode(
                 new LavaNodeSettings(options.Hostname, options.Port, certificate, trust, [LavaRoles.Worker],
                     [LavaNode.Address(options.MasterHost, options.MasterPort)], options.Config),
@@ -93,8 +97,19 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
         using var host = builder.Build();
         await host.StartAsync(CancellationToken.None);
         var system = host.Services.GetRequiredService<ActorSystem>();
+        var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(system).RegisterOnMemberRemoved(() => removed.TrySetResult());
         var stopped = Task.Delay(Timeout.Infinite, stop);
-        if (await Task.WhenAny(system.WhenTerminated, stopped) == stopped)
+        var ended = await Task.WhenAny(system.WhenTerminated, removed.Task, stopped);
+        if (ended == removed.Task && !stop.IsCancellationRequested)
+        {
+            LogMessages.Lingering(_log, options.DownedLinger);
+            await Task.WhenAny(Task.Delay(options.DownedLinger, CancellationToken.None), stopped);
+            await host.StopAsync(CancellationToken.None);
+            return "the cluster removed this worker (it was downed)";
+        }
+
+        if (ended != system.WhenTerminated)
         {
             LogMessages.Stopping(_log, "a stop signal");
             // Akka.Hosting runs coordinated shutdown: the node leaves the cluster before its system terminates.

@@ -27,6 +27,8 @@ internal sealed record WorkerOptions(
 
     public TimeSpan ProbeSettle => Config.GetTimeSpan("lava.worker.admission-probe-settle");
 
+    public TimeSpan DownedLinger => Config.GetTimeSpan("lava.worker.downed-linger");
+
     public TimeSpan RetryMinBackoff => Config.GetTimeSpan("lava.worker.retry-min-backoff");
 
     public TimeSpan RetryMaxBackoff => Config.GetTimeSpan("lava.worker.retry-max-backoff");

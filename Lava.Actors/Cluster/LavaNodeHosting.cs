@@ -62,6 +62,8 @@ public static class LavaNodeHosting
             })
             .WithLavaSerialization()
             .WithActors((system, registry) =>
-                registry.Register<NodeIdentityActor>(system.ActorOf(NodeIdentityActor.Props(settings.Certificate), NodeIdentityActor.Name)));
+                registry.Register<NodeIdentityActor>(system.ActorOf(
+                    settings.ClaimedName is null ? NodeIdentityActor.Props(settings.Certificate) : NodeIdentityActor.Props(settings.Certificate, settings.ClaimedName),
+                    NodeIdentityActor.Name)));
     }
 }

@@ -13,6 +13,7 @@ namespace Lava.Actors.Cluster;
 /// <param name="SeedNodes">The masters to join, as Akka addresses (<see cref="LavaNode.Address"/>); the first master lists itself.</param>
 /// <param name="AdmitInbound">Checks a trusted peer on inbound connections: null admits, a text refuses with that reason. Null: admit every trusted peer.</param>
 /// <param name="Config">The node's configuration with reference.conf beneath it (<see cref="Configuration.LavaConfig.Load"/>).</param>
+/// <param name="ClaimedName">The name this node's identity actor claims. Null: the certificate's own name; tests set another to play an impostor.</param>
 public sealed record LavaNodeSettings(
     string Hostname,
     int Port,
@@ -21,4 +22,5 @@ public sealed record LavaNodeSettings(
     IReadOnlyList<string> Roles,
     IReadOnlyList<string> SeedNodes,
     Config Config,
-    Func<TrustVerdict, string?>? AdmitInbound = null);
+    Func<TrustVerdict, string?>? AdmitInbound = null,
+    string? ClaimedName = null);

@@ -17,24 +17,24 @@ public interface IBenchSuite
 
 public static class BenchRunner
 {
-    private static readonly IBenchSuite[] Suites =
-    [
-        new KernelBench(),
-        new ClusterBench(),
-    ];
-
     public static async Task<int> RunAsync(string[] args)
     {
-        var wanted = args.Where(a => !a.StartsWith('-')).ToHashSet(StringComparer.Ordinal);
-        var unknown = wanted.Where(w => Suites.All(s => s.Name != w)).ToList();
-        if (unknown.Count > 0)
+        if (!TryParse(args, out var wanted, out var postgres, out var error))
         {
-            await Console.Error.WriteLineAsync(
-                $"unknown bench '{unknown[0]}'; known: {string.Join(", ", Suites.Select(s => s.Name))}");
+            await Console.Error.WriteLineAsync(error);
             return 2;
         }
 
-        foreach (var suite in Suites.Where(s => wanted.Count == 0 || wanted.Contains(s.Name)))
+        IBenchSuite[] suites = [new KernelBench(postgres), new ClusterBench()];
+        var unknown = wanted.Where(w => suites.All(s => s.Name != w)).ToList();
+        if (unknown.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"unknown bench '{unknown[0]}'; known: {string.Join(", ", suites.Select(s => s.Name))}");
+            return 2;
+        }
+
+        foreach (var suite in suites.Where(s => wanted.Count == 0 || wanted.Contains(s.Name)))
         {
             await foreach (var figure in suite.RunAsync(CancellationToken.None))
             {
@@ -42,6 +42,41 @@ public static class BenchRunner
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Suite names, and the PostgreSQL connection string for the journal figures: <c>--postgres CONNECTION</c>,
+    /// else <c>LAVA_BENCH_POSTGRES</c> (set by <c>./lava bench</c>), else <c>LAVA_TEST_POSTGRES</c>.
+    /// </summary>
+    private static bool TryParse(string[] args, out HashSet<string> wanted, out string? postgres, out string error)
+    {
+        wanted = new HashSet<string>(StringComparer.Ordinal);
+        postgres = null;
+        error = "";
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--postgres" && i + 1 < args.Length)
+            {
+                postgres = args[++i];
+            }
+            else if (args[i].StartsWith("--postgres=", StringComparison.Ordinal))
+            {
+                postgres = args[i]["--postgres=".Length..];
+            }
+            else if (args[i].StartsWith('-'))
+            {
+                error = $"unknown option '{args[i]}'; usage: Lava.Bench [--postgres CONNECTION] [NAME...]";
+                return false;
+            }
+            else
+            {
+                wanted.Add(args[i]);
+            }
+        }
+        postgres ??= new[] { "LAVA_BENCH_POSTGRES", "LAVA_TEST_POSTGRES" }
+            .Select(Environment.GetEnvironmentVariable)
+            .FirstOrDefault(s => !string.IsNullOrEmpty(s));
+        return true;
     }
 
     public static string Format(Figure f) =>

@@ -1,3 +1,5 @@
+using Lava.Actors.Configuration;
+using Lava.Actors.Security;
 using Xunit;
 
 namespace Lava.Host.Worker.Tests;
@@ -5,6 +7,9 @@ namespace Lava.Host.Worker.Tests;
 public sealed class WorkerOptionsSpec : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lava-worker-options-").FullName;
+    private readonly Lazy<CertificateAuthority> _authority;
+
+    public WorkerOptionsSpec() => _authority = new(() => CertificateAuthority.LoadOrCreate(Path.Combine(_dir, "ca")));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -15,26 +20,42 @@ public sealed class WorkerOptionsSpec : IDisposable
         return path;
     }
 
-    private string TokenFile(string name = "w1", string token = "t0k3n") =>
-        Write($"{name}.token", $"# credentials\nname={name}\ntoken={token}\nfingerprint=AB:CD\n");
+    /// <summary>A credentials file as `lava workers add NAME --token-file F` writes it, issued by a real lab CA.</summary>
+    private string CredentialsFile(string name = "w1", string master = "10.0.0.1:4053")
+    {
+        var path = Path.Combine(_dir, $"{name}.credentials");
+        WorkerCredentials.FromIssued(name, master, _authority.Value.IssueWorker(name)).Write(path);
+        return path;
+    }
 
     [Fact]
-    public void Parse_must_take_the_command_line_and_the_token_file()
+    public void Parse_must_take_the_command_line_and_the_credentials_file()
     {
-        var options = WorkerOptions.Parse(["--name", "w1", "--master", "10.0.0.1:4053", "--token-file", TokenFile()], environmentDataDir: null);
+        var options = WorkerOptions.Parse(["--name", "w1", "--master", "10.0.0.2:5000", "--token-file", CredentialsFile()], environmentDataDir: null);
 
-        Assert.Equal(("w1", "10.0.0.1", 4053, "t0k3n", "AB:CD"), (options.Name, options.MasterHost, options.MasterPort, options.Token, options.Fingerprint));
+        Assert.Equal(("w1", "10.0.0.2", 5000), (options.Name, options.MasterHost, options.MasterPort));
+        Assert.Equal("w1", options.Credentials.Name);
+        Assert.Equal(("127.0.0.1", 0), (options.Hostname, options.Port));
         Assert.Equal(Path.GetFullPath(Path.Combine(".lava", "worker-w1")), options.DataDir);
+    }
+
+    [Fact]
+    public void Parse_must_take_the_master_from_the_credentials_file_when_none_is_given()
+    {
+        var options = WorkerOptions.Parse(["--name", "w1", "--token-file", CredentialsFile(master: "lab-master:4053")], environmentDataDir: null);
+
+        Assert.Equal(("lab-master", 4053), (options.MasterHost, options.MasterPort));
     }
 
     [Fact]
     public void Parse_must_fall_back_to_the_lava_worker_keys_of_the_config_file()
     {
-        var config = Write("worker.conf", $"lava.worker {{\n  name = w1\n  master = \"master:4053\"\n  token-file = \"{TokenFile()}\"\n}}\nlava.data-dir = \"{_dir}/data\"\n");
+        var config = Write("worker.conf", $"lava.worker {{\n  name = w1\n  master = \"master:4053\"\n  token-file = \"{CredentialsFile()}\"\n  endpoint = \"10.1.1.1:4100\"\n}}\nlava.data-dir = \"{_dir}/data\"\n");
 
         var options = WorkerOptions.Parse(["--config", config], environmentDataDir: null);
 
         Assert.Equal(("w1", "master", 4053), (options.Name, options.MasterHost, options.MasterPort));
+        Assert.Equal(("10.1.1.1", 4100), (options.Hostname, options.Port));
         Assert.Equal(Path.Combine(_dir, "data"), options.DataDir);
         Assert.Equal("/env", WorkerOptions.Parse(["--config", config], environmentDataDir: "/env").DataDir);
         Assert.Equal("/arg", WorkerOptions.Parse(["--config", config, "--data-dir", "/arg"], environmentDataDir: "/env").DataDir);
@@ -45,34 +66,47 @@ public sealed class WorkerOptionsSpec : IDisposable
     {
         var config = Write("empty.conf", "");
 
-        var error = Assert.Throws<WorkerUsageException>(() => WorkerOptions.Parse(["--config", config, "--name", "w1", "--token-file", TokenFile()], null));
+        var error = Assert.Throws<WorkerUsageException>(() => WorkerOptions.Parse(["--config", config, "--token-file", CredentialsFile()], null));
 
-        Assert.Equal($"missing --master (or lava.worker.master in {config})", error.Message);
+        Assert.Equal($"missing --name (or lava.worker.name in {config})", error.Message);
     }
 
     [Fact]
-    public void Parse_must_name_the_token_file_and_its_missing_field()
+    public void Parse_must_name_the_credentials_file_and_its_missing_key()
     {
-        var token = Write("bad.token", "name=w1\ntoken=abc\n");
+        var file = Write("bad.credentials", "name=w1\nmaster=m:1\n");
 
-        var error = Assert.Throws<WorkerUsageException>(() => WorkerOptions.Parse(["--name", "w1", "--master", "m:1", "--token-file", token], null));
+        var error = Assert.Throws<WorkerUsageException>(() => WorkerOptions.Parse(["--name", "w1", "--token-file", file], null));
 
-        Assert.Equal($"token file {token} has no 'fingerprint=' line", error.Message);
+        Assert.StartsWith($"token file {file}: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("certificate", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_must_refuse_a_token_file_of_another_worker()
+    public void Parse_must_refuse_the_credentials_of_another_worker()
     {
-        var error = Assert.Throws<WorkerUsageException>(() => WorkerOptions.Parse(["--name", "w2", "--master", "m:1", "--token-file", TokenFile("w1")], null));
+        var error = Assert.Throws<WorkerUsageException>(() => WorkerOptions.Parse(["--name", "w2", "--token-file", CredentialsFile("w1")], null));
 
         Assert.Contains("is for worker 'w1', not 'w2'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_must_keep_an_empty_token_for_the_master_to_refuse()
+    public void Parse_must_name_the_line_of_a_broken_config_file()
     {
-        var options = WorkerOptions.Parse(["--name", "w1", "--master", "m:1", "--token-file", TokenFile(token: "")], null);
+        var config = Write("broken.conf", "lava.worker {\n  name = w1\n  master = [\n");
 
-        Assert.Equal("", options.Token);
+        var error = Assert.Throws<LavaConfigException>(() => WorkerOptions.Parse(["--config", config], null));
+
+        Assert.StartsWith(config, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_must_refuse_an_endpoint_that_is_not_host_and_port()
+    {
+        var config = Write("endpoint.conf", "lava.worker.endpoint = \"nowhere\"\n");
+
+        var error = Assert.Throws<WorkerUsageException>(() => WorkerOptions.Parse(["--config", config, "--name", "w1", "--token-file", CredentialsFile()], null));
+
+        Assert.Equal($"lava.worker.endpoint in {config}: 'nowhere' is not HOST:PORT", error.Message);
     }
 }

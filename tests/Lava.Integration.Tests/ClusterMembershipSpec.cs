@@ -1,86 +1,87 @@
 using System.Runtime.Versioning;
-using System.Text.RegularExpressions;
 using Xunit;
 
 namespace Lava.Integration.Tests;
 
 /// <summary>A real master and real worker processes on loopback: joining, crashing, restarting and leaving.</summary>
 [UnsupportedOSPlatform("windows")]
-public sealed partial class ClusterMembershipSpec
+public sealed class ClusterMembershipSpec
 {
     private static readonly TimeSpan Deadline = TestCluster.EventDeadline;
 
     [Fact]
-    public async Task Workers_must_join_be_online_survive_a_kill_rejoin_as_a_new_incarnation_and_leave_on_SIGTERM()
+    public async Task Two_workers_must_join_be_up_and_online()
     {
         await using var cluster = new TestCluster();
         var master = await cluster.StartMasterAsync();
         var w1 = await cluster.AddAndStartWorkerAsync(master, "w1");
         var w2 = await cluster.AddAndStartWorkerAsync(master, "w2");
 
-        // Both join and become Up; the master's WorkerActor finds each agent; REST shows them Online.
-        await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is Up");
-        await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w2:0 is Up");
-        var firstWatch = await master.Process.WaitForLineAsync(Deadline, "Watching the agent of worker w1");
-        await master.Process.WaitForLineAsync(Deadline, "Watching the agent of worker w2");
-        await w1.WaitForLineAsync(Deadline, "Worker w1 joined the cluster as");
-        await w1.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is Up");
-        await master.WaitForWorkerStateAsync("w1", "Online");
-        await master.WaitForWorkerStateAsync("w2", "Online");
+        foreach (var (name, worker) in new[] { ("w1", w1), ("w2", w2) })
+        {
+            var (address, uid) = LogLines.JoinedAs(await worker.WaitForLineAsync(Deadline, LogLines.Joined(name)));
+            await master.Process.WaitForLineAsync(Deadline, $"Member {address} (uid {uid}) proved it is Worker {name}");
+            await master.Process.WaitForLineAsync(Deadline, $"Worker {name} is Online (uid {uid})");
+            await master.Process.WaitForLineAsync(Deadline, $"Watching the agent of worker {name} at {address}/user/worker (uid {uid})");
+            await master.WaitForWorkerStateAsync(name, "Online");
+        }
 
-        // SIGKILL: unreachable, then removed by the downing margin; the WorkerActor's watch of the agent ends.
-        await w1.KillAsync();
-        await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is unreachable");
-        await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is Removed");
-        await master.Process.WaitForLineAsync(Deadline, "Terminated: the agent of worker w1");
-        await master.WaitForWorkerStateAsync("w1", "Offline");
-        Assert.False(master.Process.HasLine("lava://lava@w2:0 is unreachable"), $"w2 must stay reachable:\n{master.Process.Output}");
-
-        // The same worker started again joins as a new incarnation.
-        var restarted = await cluster.StartWorkerAsync(master, "w1", Path.Combine(cluster.Dir, "w1.token"), "w1 (restarted)");
-        await restarted.WaitForLineAsync(Deadline, "Worker w1 joined the cluster as");
-        var secondWatch = await master.Process.WaitForLineAsync(
-            line => line.Contains("Watching the agent of worker w1", StringComparison.Ordinal) && line != firstWatch, Deadline, "a second watch of w1's agent");
-        Assert.NotEqual(Uid(firstWatch), Uid(secondWatch));
-        await master.WaitForWorkerStateAsync("w1", "Online");
-
-        // SIGTERM: w2 leaves gracefully and exits 0, never unreachable.
-        w2.Terminate();
-        Assert.Equal(0, await w2.WaitForExitAsync(Deadline));
-        await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w2:0 is Leaving");
-        await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w2:0 is Removed");
-        await master.WaitForWorkerStateAsync("w2", "Offline");
-        Assert.True(w2.HasLine("Lava worker w2 stopped"), w2.Output);
-
-        // The master stops cleanly too.
-        master.Process.Terminate();
-        Assert.Equal(0, await master.Process.WaitForExitAsync(Deadline));
-        Assert.False(master.Process.HasLine("lava://lava@w2:0 is unreachable"), $"a leaving worker must not be unreachable:\n{master.Process.Output}");
+        Assert.False(master.Process.HasLine("Downing"), master.Process.Output);
     }
 
     [Fact]
-    public async Task Worker_must_rejoin_a_master_that_was_killed_and_restarted()
+    public async Task A_killed_worker_must_be_removed_while_the_other_stays_online_and_rejoin_as_a_new_incarnation()
+    {
+        await using var cluster = new TestCluster();
+        var master = await cluster.StartMasterAsync();
+        var w1 = await cluster.AddAndStartWorkerAsync(master, "w1");
+        var w2 = await cluster.AddAndStartWorkerAsync(master, "w2");
+        var (w1Address, w1Uid) = LogLines.JoinedAs(await w1.WaitForLineAsync(Deadline, LogLines.Joined("w1")));
+        var (w2Address, _) = LogLines.JoinedAs(await w2.WaitForLineAsync(Deadline, LogLines.Joined("w2")));
+        await master.WaitForWorkerStateAsync("w1", "Online");
+        await master.WaitForWorkerStateAsync("w2", "Online");
+
+        // SIGKILL: the failure detector marks it unreachable, the split brain resolver downs it, the agent's watch ends.
+        await w1.KillAsync();
+        await master.Process.WaitForLineAsync(Deadline, "Marking node(s) as UNREACHABLE", w1Address);
+        await master.Process.WaitForLineAsync(Deadline, $"Terminated: the agent of worker w1 at {w1Address}/user/worker (uid {w1Uid}); address terminated: True");
+        await master.Process.WaitForLineAsync(Deadline, $"Worker w1 is Offline (uid {w1Uid})");
+        await master.WaitForWorkerStateAsync("w1", "Offline");
+        Assert.Equal("Online", await master.WorkerStateAsync("w2"));
+        Assert.False(master.Process.HasLine("UNREACHABLE", w2Address), $"w2 must stay reachable:\n{master.Process.Output}");
+        Assert.False(w2.HasExited, w2.Output);
+
+        // The same worker started again joins as a new incarnation: a new uid.
+        var restarted = await cluster.StartWorkerAsync("w1", Path.Combine(cluster.Dir, "w1.credentials"), "w1 (restarted)");
+        var (_, newUid) = LogLines.JoinedAs(await restarted.WaitForLineAsync(Deadline, LogLines.Joined("w1")));
+        Assert.NotEqual(w1Uid, newUid);
+        await master.Process.WaitForLineAsync(Deadline, $"(uid {newUid}) proved it is Worker w1");
+        await master.Process.WaitForLineAsync(Deadline, $"Worker w1 is Online (uid {newUid})");
+        await master.WaitForWorkerStateAsync("w1", "Online");
+        Assert.Equal("Online", await master.WorkerStateAsync("w2"));
+    }
+
+    [Fact]
+    public async Task A_worker_stopped_with_SIGTERM_must_leave_gracefully_and_exit_0()
     {
         await using var cluster = new TestCluster();
         var master = await cluster.StartMasterAsync();
         var worker = await cluster.AddAndStartWorkerAsync(master, "w1");
-        await master.Process.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is Up");
-        var firstJoin = await worker.WaitForLineAsync(Deadline, "Worker w1 joined the cluster as");
+        var (address, uid) = LogLines.JoinedAs(await worker.WaitForLineAsync(Deadline, LogLines.Joined("w1")));
+        await master.WaitForWorkerStateAsync("w1", "Online");
 
-        await master.Process.KillAsync();
-        var restarted = await cluster.RestartMasterAsync(master, "master (restarted)");
+        worker.Terminate();
+        Assert.True(await worker.WaitForExitAsync(Deadline) == 0, $"w1 exited {worker.ExitCode} after SIGTERM:\n{worker.Output}");
+        Assert.True(worker.HasLine("Lava worker w1 stopped"), worker.Output);
+        await master.Process.WaitForLineAsync(Deadline, "Leader is removing confirmed Exiting node", address);
+        await master.Process.WaitForLineAsync(Deadline, $"Worker w1 is Offline (uid {uid})");
+        await master.WaitForWorkerStateAsync("w1", "Offline");
+        Assert.False(master.Process.HasLine("UNREACHABLE", address), $"a leaving worker must never be unreachable:\n{master.Process.Output}");
+        Assert.False(master.Process.HasLine("Downing"), master.Process.Output);
 
-        await worker.WaitForLineAsync(Deadline, "Lost the cluster");
-        var secondJoin = await worker.WaitForLineAsync(
-            line => line.Contains("Worker w1 joined the cluster as", StringComparison.Ordinal) && line != firstJoin, Deadline, "a second join");
-        Assert.NotEqual(firstJoin, secondJoin);
-        await restarted.Process.WaitForLineAsync(Deadline, "Member lava://lava@w1:0 is Up");
-        await restarted.WaitForWorkerStateAsync("w1", "Online");
-        Assert.False(worker.HasExited, worker.Output);
+        // The master stops cleanly too.
+        master.Process.Terminate();
+        Assert.True(await master.Process.WaitForExitAsync(Deadline) == 0, $"master exited {master.Process.ExitCode} after SIGTERM:\n{master.Process.Output}");
+        Assert.True(master.Process.HasLine("Lava master stopped"), master.Process.Output);
     }
-
-    private static string Uid(string line) => UidPattern().Match(line).Groups[1].Value;
-
-    [GeneratedRegex(@"\(uid (-?\d+)\)")]
-    private static partial Regex UidPattern();
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Lava.Actors.Security;
 using Xunit;
 
 namespace Lava.Integration.Tests;
@@ -8,23 +9,23 @@ namespace Lava.Integration.Tests;
 /// <summary>
 /// Real master and worker processes on 127.0.0.1 for one test, in a temporary directory: cluster timings are
 /// shortened by a HOCON file the test writes and passes with --config; workers are added through the
-/// master's REST API and get their token files from it. Disposing kills what still runs and removes the directory.
+/// master's REST API and get their credentials files from it. Disposing kills what still runs and removes the directory.
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
     /// <summary>A start: the process, its HTTP API (master) and its cluster port up.</summary>
     public static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
 
-    /// <summary>A membership change with the short timings below.</summary>
-    public static readonly TimeSpan EventDeadline = TimeSpan.FromSeconds(20);
+    /// <summary>A membership change with the short timings below: failure detection, the resolver's stable-after, removal.</summary>
+    public static readonly TimeSpan EventDeadline = TimeSpan.FromSeconds(30);
 
     /// <summary>The worker's exit code when the master refuses it (Lava.Host.Worker's WorkerNode.RefusedExitCode).</summary>
     public const int RefusedExitCode = 3;
 
     /// <summary>
-    /// Short failure detection and downing, so that tests run in seconds (the defaults are Akka's); the pause a
-    /// detector accepts and the downing margin stretch with LAVA_TEST_TIMEFACTOR, so that a loaded machine does
-    /// not make a live node look dead.
+    /// Short failure detection, split brain resolution and retries, so that tests run in seconds (the defaults are
+    /// Akka.NET's); the pause a detector accepts and the resolver's stable-after stretch with LAVA_TEST_TIMEFACTOR, so
+    /// that a loaded machine does not make a live node look dead.
     /// </summary>
     public static string ShortTimings { get; } = $$"""
         akka.cluster {
@@ -33,15 +34,15 @@ internal sealed class TestCluster : IAsyncDisposable
             acceptable-heartbeat-pause = {{Milliseconds(2000)}}ms
             expected-response-after = 500ms
           }
+          split-brain-resolver.stable-after = {{Milliseconds(3000)}}ms
           gossip-interval = 200ms
-          unreachable-nodes-reaper-interval = 100ms
-          auto-down-unreachable-after = {{Milliseconds(2000)}}ms
+          leader-actions-interval = 200ms
+          unreachable-nodes-reaper-interval = 250ms
+          retry-unsuccessful-join-after = 1s
         }
-        akka.remote.reconnect {
-          min-backoff = 100ms
-          max-backoff = 1s
-        }
+        akka.remote.retry-gate-closed-for = 500ms
         akka.coordinated-shutdown.default-phase-timeout = 5s
+        lava.worker.retry-max-backoff = 1s
 
         """;
 
@@ -52,61 +53,71 @@ internal sealed class TestCluster : IAsyncDisposable
     public TestCluster()
     {
         Directory.CreateDirectory(Dir);
-        ConfigPath = Path.Combine(Dir, "cluster.conf");
-        File.WriteAllText(ConfigPath, ShortTimings);
+        ConfigPath = WriteConfig("cluster.conf", "");
     }
 
     public string Dir { get; } = Path.Combine(Path.GetTempPath(), "lava-cluster-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>The HOCON file every process of the test gets with --config.</summary>
+    /// <summary>The HOCON file every process of the test gets with --config unless the test gives another.</summary>
     public string ConfigPath { get; }
 
     public static async Task<string> MasterDllAsync() => await LavaProcesses.FindBuiltAsync("Lava.Host.Master", "Lava.Host.Master.dll");
 
     public static async Task<string> WorkerDllAsync() => await LavaProcesses.FindBuiltAsync("Lava.Host.Worker", "Lava.Host.Worker.dll");
 
-    /// <summary>Starts a master and waits until its cluster port listens and its REST API serves.</summary>
-    public Task<MasterNode> StartMasterAsync(string name = "master", string? configPath = null) =>
-        StartMasterAsync(name, configPath, $"127.0.0.1:{LavaProcesses.FreeLoopbackPort()}", LavaProcesses.FreeLoopbackPort());
-
-    /// <summary>Starts <paramref name="previous"/>'s master again, on its ports and data directory (after it was killed or stopped).</summary>
-    public Task<MasterNode> RestartMasterAsync(MasterNode previous, string name) =>
-        StartMasterAsync(name, previous.ConfigPath, previous.Api.Authority, previous.ClusterPort, previous.DataDir);
-
-    private async Task<MasterNode> StartMasterAsync(string name, string? configPath, string http, int clusterPort, string? dataDir = null)
+    /// <summary>Writes <paramref name="fileName"/> in the test directory: <see cref="ShortTimings"/> and then <paramref name="extra"/>.</summary>
+    public string WriteConfig(string fileName, string extra)
     {
-        dataDir ??= Path.Combine(Dir, name);
+        var path = Path.Combine(Dir, fileName);
+        File.WriteAllText(path, ShortTimings + extra);
+        return path;
+    }
+
+    /// <summary>
+    /// Starts a master and waits until its REST API serves. It binds its cluster port on <paramref name="bindPort"/>
+    /// (a free port when null) and advertises the port its configuration names (public-port) or else that one.
+    /// </summary>
+    public async Task<MasterNode> StartMasterAsync(string name = "master", string? configPath = null, int? bindPort = null, int? advertisedPort = null)
+    {
+        var dataDir = Path.Combine(Dir, name);
         configPath ??= ConfigPath;
+        var http = $"127.0.0.1:{LavaProcesses.FreeLoopbackPort()}";
+        var clusterPort = bindPort ?? LavaProcesses.FreeLoopbackPort();
         var process = Track(LavaProcess.Start(name, await MasterDllAsync(),
             ["--config", configPath, "--http", http, "--cluster", $"127.0.0.1:{clusterPort}", "--data-dir", dataDir],
             new Dictionary<string, string?> { ["LAVA_DATA_DIR"] = null }));
         // Logged once Kestrel listens, after the cluster port opened and admin.token was written.
         await process.WaitForLineAsync(StartDeadline, "serving HTTP on");
-        return new MasterNode(process, new Uri($"http://{http}/"), clusterPort, dataDir, configPath);
+        return new MasterNode(process, new Uri($"http://{http}/"), advertisedPort ?? clusterPort, dataDir);
     }
 
-    /// <summary>Writes a token file as `lava workers add --token-file` does; the token may be anything (a wrong one, none).</summary>
-    public string WriteTokenFile(string name, string token, string fingerprint, string? fileName = null)
+    /// <summary>Writes <paramref name="credentials"/> as `lava workers add --token-file` does; returns the path.</summary>
+    public string WriteCredentials(WorkerCredentials credentials, string? fileName = null)
     {
-        var path = Path.Combine(Dir, fileName ?? $"{name}.token");
-        File.WriteAllText(path, $"# Lava worker credentials\nname={name}\ntoken={token}\nfingerprint={fingerprint}\n");
+        ArgumentNullException.ThrowIfNull(credentials);
+        var path = Path.Combine(Dir, fileName ?? $"{credentials.Name}.credentials");
+        credentials.Write(path);
         return path;
     }
 
-    /// <summary>Starts a worker process that joins <paramref name="master"/> with the token file given.</summary>
-    public async Task<LavaProcess> StartWorkerAsync(MasterNode master, string name, string tokenFile, string? label = null)
+    /// <summary>
+    /// Starts a worker process with the credentials file given; it dials the master named in the file unless
+    /// <paramref name="masterEndpoint"/> says otherwise.
+    /// </summary>
+    public async Task<LavaProcess> StartWorkerAsync(
+        string name, string credentialsFile, string? label = null, string? masterEndpoint = null, string? configPath = null)
     {
         var dataDir = Path.Combine(Dir, $"worker-{name}");
-        return Track(LavaProcess.Start(label ?? name, await WorkerDllAsync(),
-            ["--config", ConfigPath, "--name", name, "--master", $"127.0.0.1:{master.ClusterPort}", "--token-file", tokenFile, "--data-dir", dataDir],
-            new Dictionary<string, string?> { ["LAVA_DATA_DIR"] = null }));
+        List<string> args = ["--config", configPath ?? ConfigPath, "--name", name, "--token-file", credentialsFile, "--data-dir", dataDir];
+        if (masterEndpoint is not null) args.AddRange(["--master", masterEndpoint]);
+        return Track(LavaProcess.Start(label ?? name, await WorkerDllAsync(), args, new Dictionary<string, string?> { ["LAVA_DATA_DIR"] = null }));
     }
 
-    /// <summary>Adds <paramref name="name"/> on the master and starts it with the token file the master issued.</summary>
+    /// <summary>Adds <paramref name="name"/> on the master and starts it with the credentials the master issued.</summary>
     public async Task<LavaProcess> AddAndStartWorkerAsync(MasterNode master, string name)
     {
-        var issued = await master.AddWorkerAsync(name);
-        return await StartWorkerAsync(master, name, WriteTokenFile(name, issued.Token, issued.Fingerprint));
+        ArgumentNullException.ThrowIfNull(master);
+        return await StartWorkerAsync(name, WriteCredentials(await master.AddWorkerAsync(name)));
     }
 
     public async ValueTask DisposeAsync()
@@ -124,25 +135,30 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private LavaProcess Track(LavaProcess process)
     {
-        _processes.Add(process);
+        lock (_processes) _processes.Add(process);
         return process;
     }
 }
 
 /// <summary>A started master process and its REST API.</summary>
-internal sealed class MasterNode(LavaProcess process, Uri api, int clusterPort, string dataDir, string configPath)
+internal sealed class MasterNode(LavaProcess process, Uri api, int clusterPort, string dataDir)
 {
-    public string ConfigPath { get; } = configPath;
-
     public LavaProcess Process { get; } = process;
 
     public Uri Api { get; } = api;
 
+    /// <summary>The cluster port the master advertises: the one workers and other masters dial.</summary>
     public int ClusterPort { get; } = clusterPort;
+
+    /// <summary>Its Akka address, as members and log lines name it.</summary>
+    public string Address => $"akka.ssl.tcp://lava@127.0.0.1:{ClusterPort}";
 
     public string DataDir { get; } = dataDir;
 
     public string AdminToken => File.ReadAllText(Path.Combine(DataDir, "admin.token")).Trim();
+
+    /// <summary>The lab CA from the master's data directory: what an admin with the master's files could issue.</summary>
+    public CertificateAuthority Authority() => CertificateAuthority.LoadOrCreate(DataDir);
 
     public HttpClient Client()
     {
@@ -151,14 +167,20 @@ internal sealed class MasterNode(LavaProcess process, Uri api, int clusterPort, 
         return client;
     }
 
-    /// <summary>POST /api/v0.2/workers/; returns the issued token and the cluster certificate's fingerprint.</summary>
-    public async Task<(string Token, string Fingerprint)> AddWorkerAsync(string name, string? health = null, bool disabled = false)
+    /// <summary>POST /api/v0.2/workers/; returns the credentials the master issued.</summary>
+    public async Task<WorkerCredentials> AddWorkerAsync(string name)
     {
         using var client = Client();
-        using var response = await client.PostAsJsonAsync("api/v0.2/workers/", new { hostname = name, health, disabled });
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(response.IsSuccessStatusCode, $"adding {name}: {(int)response.StatusCode} {body}");
-        return (body.GetProperty("token").GetString()!, body.GetProperty("certificate_fingerprint").GetString()!);
+        using var response = await client.PostAsJsonAsync("api/v0.2/workers/", new { hostname = name });
+        return await CredentialsAsync(response, $"adding {name}");
+    }
+
+    /// <summary>POST /api/v0.2/workers/NAME/token/: a new certificate; the old one is refused from then on.</summary>
+    public async Task<WorkerCredentials> ReissueAsync(string name)
+    {
+        using var client = Client();
+        using var response = await client.PostAsync($"api/v0.2/workers/{name}/token/", null);
+        return await CredentialsAsync(response, $"re-issuing {name}");
     }
 
     /// <summary>POST /api/v0.2/workers/NAME/VERB/ (enable, disable, retire, revoke...).</summary>
@@ -189,11 +211,13 @@ internal sealed class MasterNode(LavaProcess process, Uri api, int clusterPort, 
         }
     }
 
-    /// <summary>The cluster certificate's fingerprint (GET /api/v0.2/system/cluster/).</summary>
-    public async Task<string> FingerprintAsync()
+    private static async Task<WorkerCredentials> CredentialsAsync(HttpResponseMessage response, string what)
     {
-        using var client = Client();
-        var cluster = await client.GetFromJsonAsync<JsonElement>("api/v0.2/system/cluster/");
-        return cluster.GetProperty("certificate_fingerprint").GetString()!;
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, $"{what}: {(int)response.StatusCode} {body}");
+        var credentials = body.GetProperty("credentials");
+        string Text(string key) => credentials.GetProperty(key).GetString()!;
+        return new WorkerCredentials(
+            Text("name"), Text("master"), Convert.FromBase64String(Text("certificate")), Convert.FromBase64String(Text("key")), Convert.FromBase64String(Text("ca")));
     }
 }
