@@ -33,4 +33,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "The actor system ended on its own ({Reason}): the master starts a new incarnation")]
     public static partial void ActorSystemEnded(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "{Method} {Path} answered 503: the lab database is unavailable")]
+    public static partial void LabStoreUnavailable(ILogger logger, string method, string path, Exception exception);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Lava.Kernel.Configuration;
+using Lava.Actors.Configuration;
+using Lava.Cli.Configuration;
 
 namespace Lava.Cli.Commands;
 
@@ -9,7 +10,7 @@ internal static class ConfigCommand
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "The HOCON file to resolve." };
-        var resolve = new Command("resolve", "Print FILE as JSON (keys sorted) after merging its includes and resolving its substitutions.");
+        var resolve = new Command("resolve", "Print FILE as JSON (keys sorted) after merging its includes, resolving its substitutions and filling in Lava's defaults (reference.conf).");
         resolve.Arguments.Add(file);
         resolve.SetAction(parse =>
             Resolve(parse.GetValue(file)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
@@ -23,12 +24,11 @@ internal static class ConfigCommand
     {
         try
         {
-            output.WriteLine(ConfigFactory.ParseFile(path).Resolve().ToJson());
+            output.WriteLine(HoconJson.Write(HoconFile.Parse(path).WithFallback(LavaConfig.Reference)));
             return 0;
         }
-        catch (ConfigException e)
+        catch (HoconFileException e)
         {
-            // Parse errors already read FILE:LINE:COLUMN: message, which editors can jump to.
             error.WriteLine(e.Message);
             return LavaCli.ExitInvalidInput;
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Lava.Actors.Security;
 using Lava.Cli.Api;
 
 namespace Lava.Cli.Commands;
@@ -28,7 +29,7 @@ internal static class WorkersCommand
         workers.Subcommands.Add(HostVerb("disable", "Disable a worker: it is refused and disconnected.", Post("disable"), PrintChange("disabled")));
         workers.Subcommands.Add(HostVerb("maintenance", "Set a worker's health to Maintenance: it stays connected, its devices are not scheduled.", Post("maintenance"), PrintChange("in maintenance")));
         workers.Subcommands.Add(HostVerb("retire", "Set a worker's health to Retired: it is refused and disconnected.", Post("retire"), PrintChange("retired")));
-        workers.Subcommands.Add(HostVerb("revoke", "Revoke a worker's token: it is refused and disconnected until a new token is issued.", Post("revoke"), PrintChange("revoked")));
+        workers.Subcommands.Add(HostVerb("revoke", "Revoke a worker's certificate: it is refused and disconnected until a new one is issued (workers token).", Post("revoke"), PrintChange("revoked")));
         workers.Subcommands.Add(CreateToken());
         return workers;
     }
@@ -41,7 +42,7 @@ internal static class WorkersCommand
         health.AcceptOnlyFromAmong("ACTIVE", "MAINTENANCE", "RETIRED");
         var disabled = new Option<bool>("--disabled") { Description = "Create the worker Retired (as LAVA's workers.add does)." };
         var tokenFile = TokenFileOption();
-        var add = new Command("add", "Add a worker and print its token once (or write it to --token-file).");
+        var add = new Command("add", "Add a worker and write its credentials (certificate, private key, lab CA) to --token-file, else NAME.token.");
         add.Arguments.Add(host);
         add.Options.Add(description);
         add.Options.Add(health);
@@ -49,7 +50,9 @@ internal static class WorkersCommand
         add.Options.Add(tokenFile);
         add.SetAction((parse, ct) => RunAsync(parse, async (client, output) =>
         {
-            var body = new Dictionary<string, object?> { ["hostname"] = parse.GetValue(host), ["description"] = parse.GetValue(description) ?? "" };
+            var name = parse.GetValue(host)!;
+            var file = CheckedCredentialsPath(parse.GetValue(tokenFile), name);
+            var body = new Dictionary<string, object?> { ["hostname"] = name, ["description"] = parse.GetValue(description) ?? "" };
             if (parse.GetValue(health) is { } h)
             {
                 body["health"] = h;
@@ -62,7 +65,7 @@ internal static class WorkersCommand
 
             var created = await client.PostAsync("workers/", body, ct);
             output.WriteLine($"Worker {Text(created, "hostname")} added ({Text(created, "health")}).");
-            PrintCredentials(created, parse.GetValue(tokenFile), output);
+            SaveCredentials(created, file, output);
         }, ct));
         return add;
     }
@@ -89,13 +92,22 @@ internal static class WorkersCommand
 
     private static Command CreateToken()
     {
+        var host = HostArgument();
         var tokenFile = TokenFileOption();
-        var verb = HostVerb(
+        var verb = new Command(
             "token",
-            "Issue a new token to a worker (lifting a revocation); the old one stops working at once.",
-            Post("token"),
-            (worker, parse, output) => PrintCredentials(worker, parse.GetValue(tokenFile), output));
+            "Issue a worker a new certificate (lifting a revocation) and write its credentials as add does; the old certificate is refused at once.");
+        verb.Aliases.Add("certificate");
+        verb.Arguments.Add(host);
         verb.Options.Add(tokenFile);
+        verb.SetAction((parse, ct) => RunAsync(parse, async (client, output) =>
+        {
+            var name = parse.GetValue(host)!;
+            var file = CheckedCredentialsPath(parse.GetValue(tokenFile), name);
+            var issued = await Post("certificate")(client, name, ct);
+            output.WriteLine($"Worker {Text(issued, "hostname")} has a new certificate ({Summary(issued)}).");
+            SaveCredentials(issued, file, output);
+        }, ct));
         return verb;
     }
 
@@ -126,33 +138,49 @@ internal static class WorkersCommand
         output.WriteLine($"state         : {Text(worker, "state")}");
         output.WriteLine($"health        : {Text(worker, "health")}");
         output.WriteLine($"enabled       : {(worker.GetProperty("enabled").GetBoolean() ? "yes" : "no")}");
-        output.WriteLine($"token revoked : {(worker.GetProperty("token_revoked").GetBoolean() ? "yes" : "no")}");
+        output.WriteLine($"revoked       : {(worker.GetProperty("revoked").GetBoolean() ? "yes" : "no")}");
         output.WriteLine($"last ping     : {(worker.GetProperty("last_ping").ValueKind == JsonValueKind.Null ? "never" : Text(worker, "last_ping"))}");
         output.WriteLine($"job limit     : {worker.GetProperty("job_limit").GetInt32()}");
     }
 
-    private static void PrintCredentials(JsonElement issued, string? tokenFile, TextWriter output)
+    /// <summary>
+    /// Writes the credentials the master answered with, which it shows this once, to <paramref name="path"/>:
+    /// a private key belongs in an owner-only file, not on a terminal.
+    /// </summary>
+    private static void SaveCredentials(JsonElement issued, string path, TextWriter output)
     {
-        var name = Text(issued, "hostname");
-        var fingerprint = Text(issued, "certificate_fingerprint");
-        var master = Text(issued, "cluster_endpoint");
-        if (tokenFile is null)
+        var c = issued.GetProperty("credentials");
+        var credentials = new WorkerCredentials(
+            Text(c, "name"),
+            Text(c, "master"),
+            Convert.FromBase64String(Text(c, "certificate")),
+            Convert.FromBase64String(Text(c, "key")),
+            Convert.FromBase64String(Text(c, "ca")));
+        try
         {
-            // LAVA's "manage workers add" prints the token the same way; it is not shown again.
-            output.WriteLine($"Token: {Text(issued, "token")}");
-            output.WriteLine($"Master certificate fingerprint (SHA-256): {fingerprint}");
-            output.WriteLine("Start the worker with a token file holding name=, token= and fingerprint= lines (--token-file writes one):");
+            credentials.Write(path);
         }
-        else
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TokenFile.Write(tokenFile, name, Text(issued, "token"), fingerprint);
-            output.WriteLine($"Token written to {Path.GetFullPath(tokenFile)}");
-            output.WriteLine($"Master certificate fingerprint (SHA-256): {fingerprint}");
-            output.WriteLine("Start the worker with:");
+            throw new CommandFailedException(
+                $"cannot write {path}: {e.Message}; the certificate the master just issued is lost with its key: " +
+                $"run `workers token {credentials.Name} --token-file FILE` for a new one",
+                LavaCli.ExitApiError);
         }
 
-        output.WriteLine($"  Lava.Host.Worker --name {name} --master {master} --token-file {tokenFile ?? "FILE"}");
-        output.WriteLine($"  or, installed with systemd: copy the file to /etc/lava/workers/{name}.token and run: systemctl enable --now lava-worker@{name}");
+        output.WriteLine($"Credentials (certificate, private key, lab CA, master {credentials.MasterAddress}) written to {path}, readable by you only.");
+        output.WriteLine("Start the worker with:");
+        output.WriteLine($"  ./lava worker --name {credentials.Name} --master {credentials.MasterAddress} --token-file {path}");
+        output.WriteLine($"  or, installed with systemd: copy the file to /etc/lava/workers/{credentials.Name}.token and run: systemctl enable --now lava-worker@{credentials.Name}");
+    }
+
+    /// <summary>The full path of the credentials file, checked before the master is asked so that no certificate is issued in vain.</summary>
+    private static string CheckedCredentialsPath(string? file, string name)
+    {
+        var path = Path.GetFullPath(file ?? name + ".token");
+        return Directory.Exists(Path.GetDirectoryName(path))
+            ? path
+            : throw new CommandFailedException($"--token-file: the directory of {path} does not exist", LavaCli.ExitInvalidInput);
     }
 
     private static async Task<int> RunAsync(ParseResult parse, Func<MasterClient, TextWriter, Task> action, CancellationToken cancellationToken)
@@ -183,10 +211,10 @@ internal static class WorkersCommand
             error.WriteLine(e.Message);
             return LavaCli.ExitApiError;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (CommandFailedException e)
         {
-            error.WriteLine($"cannot write the token file: {e.Message}");
-            return LavaCli.ExitApiError;
+            error.WriteLine(e.Message);
+            return e.ExitCode;
         }
     }
 
@@ -218,7 +246,7 @@ internal static class WorkersCommand
     private static Argument<string> HostArgument() => new("HOST") { Description = "The worker's hostname." };
 
     private static Option<string?> TokenFileOption() =>
-        new("--token-file") { Description = "Write name, token and master fingerprint to this file (mode 0600) instead of printing the token." };
+        new("--token-file") { Description = "Where to write the worker's credentials file (mode 0600, replaced if it exists); default NAME.token." };
 
     private static string Summary(JsonElement worker)
     {
@@ -228,9 +256,9 @@ internal static class WorkersCommand
             parts.Add("disabled");
         }
 
-        if (worker.GetProperty("token_revoked").GetBoolean())
+        if (worker.GetProperty("revoked").GetBoolean())
         {
-            parts.Add("token revoked");
+            parts.Add("revoked");
         }
 
         return string.Join(", ", parts);

@@ -66,12 +66,15 @@ public sealed class AuthenticationSpec : IAsyncLifetime
     [InlineData("api/v0.2/workers/w1/disable/")]
     [InlineData("api/v0.2/workers/w1/revoke/")]
     [InlineData("api/v0.2/workers/w1/token/")]
+    [InlineData("api/v0.2/workers/w1/certificate/")]
     public async Task Admin_writes_must_answer_403_for_a_user_who_is_not_a_superuser(string path)
     {
         var token = ApiTokens.Generate();
         await _master.Services.GetRequiredService<ITokenStore>().AddTokenAsync("bob", isSuperuser: false, ApiTokens.Hash(token), "test");
         using var admin = _master.Client();
         (await admin.PostAsJsonAsync("api/v0.2/workers/", new { hostname = "w1" })).EnsureSuccessStatusCode();
+        var registry = _master.Services.GetRequiredService<IWorkerRegistry>();
+        var thumbprint = (await registry.FindAsync("w1"))!.CertificateThumbprint;
         using var bob = _master.Client(token);
 
         using var response = await bob.PostAsJsonAsync(path, new { hostname = "w2" });
@@ -80,7 +83,9 @@ public sealed class AuthenticationSpec : IAsyncLifetime
         Assert.Contains("permission", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
         var w1 = await bob.GetFromJsonAsync<JsonElement>("api/v0.2/workers/w1/");
         Assert.True(w1.GetProperty("enabled").GetBoolean());
-        Assert.False(w1.GetProperty("token_revoked").GetBoolean());
+        Assert.False(w1.GetProperty("revoked").GetBoolean());
+        Assert.Equal(thumbprint, (await registry.FindAsync("w1"))!.CertificateThumbprint);
+        Assert.Null(await registry.FindAsync("w2"));
     }
 
     private static async Task AssertUnauthorizedAsync(HttpResponseMessage response, string detail)

@@ -11,7 +11,6 @@ public sealed class MasterOptionsSpec
 
         Assert.Equal(("127.0.0.1:8000", "127.0.0.1:4053"), (options.HttpEndpoint, options.ClusterEndpoint));
         Assert.Equal(Path.GetFullPath(".lava"), options.DataDir);
-        Assert.Null(options.CertificatePath);
     }
 
     [Fact]

@@ -12,9 +12,10 @@ namespace Lava.Host.Master.Tests;
 /// </summary>
 internal sealed class TestMaster : IAsyncDisposable
 {
+    private readonly Func<MasterOptions, MasterOptions> _configure;
     private WebApplication _app = null!;
 
-    private TestMaster(string dataDir) => DataDir = dataDir;
+    private TestMaster(string dataDir, Func<MasterOptions, MasterOptions> configure) => (DataDir, _configure) = (dataDir, configure);
 
     public string DataDir { get; }
 
@@ -24,9 +25,10 @@ internal sealed class TestMaster : IAsyncDisposable
 
     public string AdminToken => File.ReadAllText(Path.Combine(DataDir, "admin.token")).Trim();
 
-    public static async Task<TestMaster> StartAsync()
+    /// <summary>Starts a master with the defaults of a fresh data directory, changed by <paramref name="configure"/> (e.g. its database).</summary>
+    public static async Task<TestMaster> StartAsync(Func<MasterOptions, MasterOptions>? configure = null)
     {
-        var master = new TestMaster(Path.Combine(Path.GetTempPath(), "lava-master-" + Guid.NewGuid().ToString("N")));
+        var master = new TestMaster(Path.Combine(Path.GetTempPath(), "lava-master-" + Guid.NewGuid().ToString("N")), configure ?? (o => o));
         await master.StartAppAsync();
         return master;
     }
@@ -60,7 +62,7 @@ internal sealed class TestMaster : IAsyncDisposable
 
     private async Task StartAppAsync()
     {
-        _app = await MasterHost.CreateAsync(MasterOptions.ForDataDir(DataDir));
+        _app = await MasterHost.CreateAsync(_configure(MasterOptions.ForDataDir(DataDir)));
         await _app.StartAsync();
         var address = MasterHost.HttpAddresses(_app).Single();
         Assert.DoesNotContain(":0", address[^2..], StringComparison.Ordinal);

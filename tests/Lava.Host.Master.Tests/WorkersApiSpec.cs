@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Lava.Actors.Lab;
+using Lava.Actors.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -26,15 +29,30 @@ public sealed class WorkersApiSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Workers_add_must_return_201_with_the_token_once_and_list_and_show_the_worker_in_LAVA_shape()
+    public async Task Workers_add_must_return_201_with_credentials_that_chain_to_the_lab_CA_and_whose_thumbprint_the_registry_holds()
     {
         using var response = await _admin.PostAsJsonAsync("api/v0.2/workers/", new { hostname = "w1", description = "bench 1" });
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("/api/v0.2/workers/w1/", response.Headers.Location?.OriginalString);
-        var token = created.GetProperty("token").GetString()!;
-        Assert.Matches("^[0-9a-f]{40}$", token);
+        var credentials = created.GetProperty("credentials");
+        Assert.Equal(["name", "master", "certificate", "key", "ca"], credentials.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("w1", credentials.GetProperty("name").GetString());
+        Assert.Equal(_master.Services.GetRequiredService<MasterClusterAddress>().HostPort, credentials.GetProperty("master").GetString());
+        // The test master asks for port 0; workers are handed the bound one.
+        Assert.Matches(@"^127\.0\.0\.1:[1-9][0-9]*$", credentials.GetProperty("master").GetString());
+        var authority = _master.Services.GetRequiredService<CertificateAuthority>();
+        Assert.Equal(authority.Certificate.RawData, Convert.FromBase64String(credentials.GetProperty("ca").GetString()!));
+        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(credentials.GetProperty("certificate").GetString()!));
+        var verdict = new LabTrust(authority.Certificate).Check(certificate);
+        Assert.True(verdict.Trusted, verdict.Reason);
+        Assert.Equal((NodeKind.Worker, "w1"), (verdict.Kind, verdict.Name));
+        using var key = ECDsa.Create();
+        key.ImportPkcs8PrivateKey(Convert.FromBase64String(credentials.GetProperty("key").GetString()!), out _);
+        Assert.Equal(certificate.GetECDsaPublicKey()!.ExportSubjectPublicKeyInfo(), key.ExportSubjectPublicKeyInfo());
+        var thumbprint = Thumbprint(created);
+        Assert.Equal(thumbprint, (await Registry.FindAsync("w1"))!.CertificateThumbprint);
 
         var list = await _admin.GetFromJsonAsync<JsonElement>("api/v0.2/workers/");
         Assert.Equal(["count", "next", "previous", "results"], list.EnumerateObject().Select(p => p.Name));
@@ -45,15 +63,15 @@ public sealed class WorkersApiSpec : IAsyncLifetime
         var shown = await _admin.GetFromJsonAsync<JsonElement>("api/v0.2/workers/w1/");
         Assert.Equal(listed.GetRawText(), shown.GetRawText());
         Assert.Equal(
-            ["hostname", "description", "state", "health", "last_ping", "job_limit", "enabled", "token_revoked"],
+            ["hostname", "description", "state", "health", "last_ping", "job_limit", "enabled", "revoked"],
             shown.EnumerateObject().Select(p => p.Name));
         Assert.Equal("w1", shown.GetProperty("hostname").GetString());
         Assert.Equal("bench 1", shown.GetProperty("description").GetString());
         Assert.Equal("Offline", shown.GetProperty("state").GetString());
         Assert.Equal("Active", shown.GetProperty("health").GetString());
         Assert.Equal(JsonValueKind.Null, shown.GetProperty("last_ping").ValueKind);
-        Assert.DoesNotContain(token, shown.GetRawText(), StringComparison.Ordinal);
-        Assert.True((await Admission.AdmitAsync("w1", token)).Admitted);
+        Assert.DoesNotContain("credentials", list.GetRawText(), StringComparison.Ordinal);
+        Assert.True((await Admission.AdmitAsync("w1", thumbprint)).Admitted);
     }
 
     [Fact]
@@ -112,6 +130,7 @@ public sealed class WorkersApiSpec : IAsyncLifetime
     [InlineData("retire")]
     [InlineData("revoke")]
     [InlineData("token")]
+    [InlineData("certificate")]
     public async Task Worker_verbs_must_answer_404_naming_an_unknown_hostname(string verb)
     {
         using var response = await _admin.PostAsync($"api/v0.2/workers/w9/{verb}/", content: null);
@@ -122,35 +141,50 @@ public sealed class WorkersApiSpec : IAsyncLifetime
     [Fact]
     public async Task Worker_verbs_must_move_health_enabled_and_revocation_as_documented()
     {
-        var token = await CreateAsync("w1");
+        var thumbprint = await CreateAsync("w1");
 
         var maintenance = await PostVerbAsync("w1", "maintenance");
         Assert.Equal(("Maintenance", true, false), Summary(maintenance));
-        Assert.True((await Admission.AdmitAsync("w1", token)).Admitted);
+        Assert.True((await Admission.AdmitAsync("w1", thumbprint)).Admitted);
 
         var disabled = await PostVerbAsync("w1", "disable");
         Assert.Equal(("Maintenance", false, false), Summary(disabled));
-        Assert.Equal(AdmissionRefusal.Disabled, (await Admission.AdmitAsync("w1", token)).Refusal);
+        Assert.Equal(AdmissionRefusal.Disabled, (await Admission.AdmitAsync("w1", thumbprint)).Refusal);
 
         var enabled = await PostVerbAsync("w1", "enable");
         Assert.Equal(("Active", true, false), Summary(enabled));
-        Assert.True((await Admission.AdmitAsync("w1", token)).Admitted);
+        Assert.True((await Admission.AdmitAsync("w1", thumbprint)).Admitted);
 
         var retired = await PostVerbAsync("w1", "retire");
         Assert.Equal(("Retired", true, false), Summary(retired));
-        Assert.Equal(AdmissionRefusal.Retired, (await Admission.AdmitAsync("w1", token)).Refusal);
+        Assert.Equal(AdmissionRefusal.Retired, (await Admission.AdmitAsync("w1", thumbprint)).Refusal);
 
         Assert.Equal(("Active", true, false), Summary(await PostVerbAsync("w1", "enable")));
         var revoked = await PostVerbAsync("w1", "revoke");
         Assert.Equal(("Active", true, true), Summary(revoked));
-        Assert.Equal(AdmissionRefusal.Revoked, (await Admission.AdmitAsync("w1", token)).Refusal);
+        Assert.Equal(AdmissionRefusal.Revoked, (await Admission.AdmitAsync("w1", thumbprint)).Refusal);
 
-        var renewed = await PostVerbAsync("w1", "token");
-        var newToken = renewed.GetProperty("token").GetString()!;
+        var renewed = await PostVerbAsync("w1", "certificate");
+        var renewedThumbprint = Thumbprint(renewed);
         Assert.Equal(("Active", true, false), Summary(renewed));
-        Assert.False(string.IsNullOrEmpty(renewed.GetProperty("certificate_fingerprint").GetString()));
-        Assert.Equal(AdmissionRefusal.WrongToken, (await Admission.AdmitAsync("w1", token)).Refusal);
-        Assert.True((await Admission.AdmitAsync("w1", newToken)).Admitted);
+        Assert.NotEqual(thumbprint, renewedThumbprint);
+        Assert.Equal(AdmissionRefusal.NotCurrentCertificate, (await Admission.AdmitAsync("w1", thumbprint)).Refusal);
+        Assert.True((await Admission.AdmitAsync("w1", renewedThumbprint)).Admitted);
+    }
+
+    [Fact]
+    public async Task Token_route_must_reissue_like_the_certificate_route_and_withdraw_the_old_certificate()
+    {
+        var first = await CreateAsync("w1");
+        var withdrawn = new List<WorkerAccessWithdrawn>();
+        using var subscription = Admission.Withdrawals.Subscribe(new Recorder(withdrawn));
+
+        var renewed = Thumbprint(await PostVerbAsync("w1", "token"));
+
+        Assert.NotEqual(first, renewed);
+        Assert.Equal(renewed, (await Registry.FindAsync("w1"))!.CertificateThumbprint);
+        Assert.Equal(AdmissionRefusal.NotCurrentCertificate, (await Admission.AdmitAsync("w1", first)).Refusal);
+        Assert.Equal([("w1", AdmissionRefusal.NotCurrentCertificate)], withdrawn.Select(w => (w.Hostname, w.Reason)));
     }
 
     [Fact]
@@ -204,12 +238,19 @@ public sealed class WorkersApiSpec : IAsyncLifetime
 
     private WorkerAdmission Admission => _master.Services.GetRequiredService<WorkerAdmission>();
 
+    private IWorkerRegistry Registry => _master.Services.GetRequiredService<IWorkerRegistry>();
+
+    /// <summary>Adds the worker and returns the thumbprint of the certificate it was issued.</summary>
     private async Task<string> CreateAsync(string hostname, string description = "")
     {
         using var response = await _admin.PostAsJsonAsync("api/v0.2/workers/", new { hostname, description });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return Thumbprint(await response.Content.ReadFromJsonAsync<JsonElement>());
     }
+
+    /// <summary>The upper-case hex SHA-256 of the certificate in an answer's credentials, as admission compares it.</summary>
+    private static string Thumbprint(JsonElement issued) =>
+        Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(issued.GetProperty("credentials").GetProperty("certificate").GetString()!)));
 
     private async Task<JsonElement> ShowAsync(string hostname) => await _admin.GetFromJsonAsync<JsonElement>($"api/v0.2/workers/{hostname}/");
 
@@ -221,7 +262,7 @@ public sealed class WorkersApiSpec : IAsyncLifetime
     }
 
     private static (string?, bool, bool) Summary(JsonElement worker) =>
-        (worker.GetProperty("health").GetString(), worker.GetProperty("enabled").GetBoolean(), worker.GetProperty("token_revoked").GetBoolean());
+        (worker.GetProperty("health").GetString(), worker.GetProperty("enabled").GetBoolean(), worker.GetProperty("revoked").GetBoolean());
 
     private static IEnumerable<string?> Hostnames(JsonElement page) =>
         page.GetProperty("results").EnumerateArray().Select(w => w.GetProperty("hostname").GetString());

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Lava.Actors.Lab.Store;
 
 namespace Lava.Host.Master.Gateway.Rest;
 
@@ -21,4 +22,7 @@ internal static class ApiErrors
         Results.Json(new ApiError("You do not have permission to perform this action."), statusCode: StatusCodes.Status403Forbidden);
 
     public static IResult WorkerNotFound(string hostname) => NotFound($"worker '{hostname}' not found");
+
+    /// <summary>503: the lab database is out of reach; the request changed nothing and may be retried.</summary>
+    public static ApiError StoreUnavailable(LabStoreUnavailableException e) => new($"{e.Message}; nothing was changed, retry later");
 }

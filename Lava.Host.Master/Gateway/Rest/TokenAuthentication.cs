@@ -1,14 +1,16 @@
 using System.Text.Json;
 using Lava.Actors.Lab;
+using Lava.Actors.Lab.Store;
 
 namespace Lava.Host.Master.Gateway.Rest;
 
 /// <summary>
 /// <c>Authorization: Token T</c> on everything under /api/v0.2/ except the version endpoint, which clients call
 /// before they have credentials. Answers 401 with Django REST framework's messages, else records the caller for
-/// <see cref="Caller"/>.
+/// <see cref="Caller"/>. Being the API's first middleware, it also answers 503 naming the database when the lab
+/// store is out of reach, whether its own token lookup or the endpoint met the outage.
 /// </summary>
-internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore tokens, JsonSerializerOptions json)
+internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore tokens, JsonSerializerOptions json, ILogger<TokenAuthentication> logger)
 {
     public const string ApiPrefix = "/api/v0.2";
     private const string VersionPath = "/api/v0.2/system/version";
@@ -24,6 +26,26 @@ internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore toke
             return;
         }
 
+        try
+        {
+            await AuthenticateAsync(context);
+        }
+        catch (LabStoreUnavailableException e) when (!context.Response.HasStarted)
+        {
+            LogMessages.LabStoreUnavailable(logger, context.Request.Method, path.Value ?? "", e);
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            await context.Response.WriteAsJsonAsync(ApiErrors.StoreUnavailable(e), json, context.RequestAborted);
+        }
+    }
+
+    /// <summary>The authenticated user of a request under /api/v0.2/ (the middleware let it through).</summary>
+    public static ApiUser Caller(HttpContext context) =>
+        context.Features.Get<ApiUser>() ?? throw new InvalidOperationException("no authenticated user: the token middleware did not run");
+
+    private async Task AuthenticateAsync(HttpContext context)
+    {
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
@@ -47,10 +69,6 @@ internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore toke
         context.Features.Set(user);
         await next(context);
     }
-
-    /// <summary>The authenticated user of a request under /api/v0.2/ (the middleware let it through).</summary>
-    public static ApiUser Caller(HttpContext context) =>
-        context.Features.Get<ApiUser>() ?? throw new InvalidOperationException("no authenticated user: the token middleware did not run");
 
     private Task RefuseAsync(HttpContext context, string detail)
     {

@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
 using Lava.Actors.Lab;
-using Lava.Host.Master.Cluster;
 
 namespace Lava.Host.Master.Gateway.Rest;
 
-/// <summary>A worker as <c>/api/v0.2/workers/</c> shows it: LAVA's field names, display strings for state and health.</summary>
+/// <summary>
+/// A worker as <c>/api/v0.2/workers/</c> shows it: LAVA's field names, display strings for state and health.
+/// <c>revoked</c> is ours: LAVA has no certificates to revoke.
+/// </summary>
 internal record WorkerResource(
     string Hostname,
     string Description,

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Lava.Actors.Lab;
-using Lava.Host.Master.Cluster;
 
 namespace Lava.Host.Master.Gateway.Rest;
 
 /// <summary>
 /// <c>/api/v0.2/workers/</c>: LAVA's list and detail, plus the admin verbs (superuser only) as POSTs on the
-/// worker's sub-resources. Input is validated completely before the one store write each verb makes.
+/// worker's sub-resources. Input is validated completely before the one store write each verb makes. Creating a
+/// worker and re-issuing its certificate answer with its credentials, private key included, this once.
 /// </summary>
 internal static class WorkersApi
 {
@@ -29,7 +29,8 @@ internal static class WorkersApi
             ChangeAsync(c, hostname, "retired", (h, ct) => admin.SetHealthAsync(h, WorkerHealth.Retired, ct)));
         workers.MapPost("/{hostname}/revoke/", (HttpContext c, string hostname, WorkerAdministration admin) =>
             ChangeAsync(c, hostname, "revoked the certificate of", admin.RevokeAsync));
-        workers.MapPost("/{hostname}/token/", IssueTokenAsync);
+        workers.MapPost("/{hostname}/certificate/", IssueCertificateAsync);
+        workers.MapPost("/{hostname}/token/", IssueCertificateAsync); // the route's name before workers had certificates
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, IWorkerRegistry registry)
@@ -58,7 +59,7 @@ internal static class WorkersApi
             ? Results.Ok(WorkerResource.From(worker))
             : ApiErrors.WorkerNotFound(hostname);
 
-    private static async Task<IResult> CreateAsync(HttpContext context, WorkerAdministration admin, MasterClusterAddress cluster, JsonSerializerOptions json, ILogger<WorkerAdministration> logger)
+    private static async Task<IResult> CreateAsync(HttpContext context, WorkerAdministration admin, MasterClusterAddress master, JsonSerializerOptions json, ILogger<WorkerAdministration> logger)
     {
         if (!IsSuperuser(context))
         {
@@ -95,7 +96,7 @@ internal static class WorkersApi
         }
 
         LogMessages.WorkerChanged(logger, TokenAuthentication.Caller(context).Username, "added", issued.Worker.Hostname);
-        return Results.Created($"{TokenAuthentication.ApiPrefix}/workers/{issued.Worker.Hostname}/", WorkerCredentialsResource.From(issued, cluster));
+        return Results.Created($"{TokenAuthentication.ApiPrefix}/workers/{issued.Worker.Hostname}/", WorkerCredentialsResource.From(issued, master));
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext context, string hostname, WorkerAdministration admin, JsonSerializerOptions json, ILogger<WorkerAdministration> logger)
@@ -148,7 +149,7 @@ internal static class WorkersApi
         return Results.Ok(WorkerResource.From(worker));
     }
 
-    private static async Task<IResult> IssueTokenAsync(HttpContext context, string hostname, WorkerAdministration admin, MasterClusterAddress cluster, ILogger<WorkerAdministration> logger)
+    private static async Task<IResult> IssueCertificateAsync(HttpContext context, string hostname, WorkerAdministration admin, MasterClusterAddress master, ILogger<WorkerAdministration> logger)
     {
         if (!IsSuperuser(context))
         {
@@ -161,8 +162,8 @@ internal static class WorkersApi
             return ApiErrors.WorkerNotFound(hostname);
         }
 
-        LogMessages.WorkerChanged(logger, TokenAuthentication.Caller(context).Username, "issued a new token to", hostname);
-        return Results.Ok(WorkerCredentialsResource.From(issued, cluster));
+        LogMessages.WorkerChanged(logger, TokenAuthentication.Caller(context).Username, "issued a new certificate to", hostname);
+        return Results.Ok(WorkerCredentialsResource.From(issued, master));
     }
 
     private static bool IsSuperuser(HttpContext context) => TokenAuthentication.Caller(context).IsSuperuser;
