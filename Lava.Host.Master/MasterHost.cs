@@ -51,6 +51,7 @@ internal static class MasterHost
         // The token middleware and the body reader use the very options the endpoints answer with.
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<MasterIncarnation>();
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkerRegistry>(store);
         builder.Services.AddSingleton<ITokenStore>(store);
@@ -171,20 +172,25 @@ internal static class MasterHost
         LogMessages.ClusterListening(logger, Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), LavaRoles.Master);
         LogMessages.AdminTokenLocation(logger, options.AdminTokenPath);
         // A master downed by the cluster, or whose actor system Akka.Remote terminated, stops serving; Program starts a new one.
+        var incarnation = app.Services.GetRequiredService<MasterIncarnation>();
         system.WhenTerminated.ContinueWith(_ =>
         {
-            if (EndedOnItsOwn(app) is { } reason) LogMessages.ActorSystemEnded(logger, reason);
+            if (EndedOnItsOwn(system) is { } reason)
+            {
+                incarnation.EndedOnItsOwn = reason;
+                LogMessages.ActorSystemEnded(logger, reason);
+            }
+
             app.Lifetime.StopApplication();
         }, TaskScheduler.Default);
     }
 
     /// <summary>
-    /// Why the master's actor system ended without the process being asked to stop (downed by the cluster, or a failed
-    /// outbound TLS handshake, after which Akka.Remote 1.5 terminates the system); null when it is running or was stopped.
+    /// Why <paramref name="system"/> ended without the process being asked to stop (downed by the cluster, or a failed
+    /// outbound TLS handshake, after which Akka.Remote 1.5 terminates the system); null when it was stopped.
     /// </summary>
-    public static string? EndedOnItsOwn(WebApplication app) =>
-        app.Services.GetService<ActorSystem>() is { WhenTerminated.IsCompleted: true } system
-            && CoordinatedShutdown.Get(system).ShutdownReason is { } reason
+    private static string? EndedOnItsOwn(ActorSystem system) =>
+        CoordinatedShutdown.Get(system).ShutdownReason is { } reason
             // Akka.Remote's TlsHandshakeFailureReason is internal: it is known by its name.
             && (reason is CoordinatedShutdown.ClusterDowningReason or CoordinatedShutdown.ClusterJoinUnsuccessfulReason
                 || reason.GetType().Name == "TlsHandshakeFailureReason")

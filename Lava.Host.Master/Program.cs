@@ -26,9 +26,10 @@ try
     while (true)
     {
         await using var app = await MasterHost.CreateAsync(options);
+        var incarnation = app.Services.GetRequiredService<MasterIncarnation>();
         // Returns after SIGTERM or Ctrl-C once the host has stopped cleanly, or when the actor system ended on its own.
         await app.RunAsync();
-        if (MasterHost.EndedOnItsOwn(app) is not { } reason) return Environment.ExitCode;
+        if (incarnation.EndedOnItsOwn is not { } reason) return Environment.ExitCode;
         // Downed by the cluster, or terminated by Akka.Remote after a failed outbound TLS handshake: the process carries
         // on with a new actor system (a new incarnation that joins the cluster again) rather than stopping the lab.
         Console.Error.WriteLine($"lava master: the actor system ended ({reason}); starting a new incarnation");

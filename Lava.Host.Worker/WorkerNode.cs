@@ -106,7 +106,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
             LogMessages.Lingering(_log, options.DownedLinger);
             await Task.WhenAny(Task.Delay(options.DownedLinger, CancellationToken.None), stopped);
             await host.StopAsync(CancellationToken.None);
-            return "the cluster removed this worker (it was downed)";
+            return "the cluster downed this worker";
         }
 
         if (ended != system.WhenTerminated)

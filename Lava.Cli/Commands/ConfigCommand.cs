@@ -24,10 +24,10 @@ internal static class ConfigCommand
     {
         try
         {
-            output.WriteLine(HoconJson.Write(HoconFile.Parse(path).WithFallback(LavaConfig.Reference)));
+            output.WriteLine(HoconJson.Write(LavaConfig.Load(path)));
             return 0;
         }
-        catch (HoconFileException e)
+        catch (LavaConfigException e)
         {
             error.WriteLine(e.Message);
             return LavaCli.ExitInvalidInput;

@@ -97,7 +97,7 @@ public sealed class WorkerOptionsSpec : IDisposable
 
         var error = Assert.Throws<LavaConfigException>(() => WorkerOptions.Parse(["--config", config], null));
 
-        Assert.StartsWith(config, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{config}:3: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace Lava.Integration.Tests;
 [UnsupportedOSPlatform("windows")]
 public sealed class MasterSingletonSpec(ITestOutputHelper output)
 {
-    private const string LeaseName = "lava-worker-presence";
+    // Akka names a singleton's lease after its manager: lava-singleton-akka://lava/user/worker-presence.
+    private const string LeaseName = "lava-singleton-akka://lava/user/worker-presence";
     private static readonly TimeSpan Deadline = TestCluster.EventDeadline;
 
     [PostgresFact]

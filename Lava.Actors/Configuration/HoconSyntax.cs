@@ -1,11 +1,11 @@
-namespace Lava.Cli.Configuration;
+namespace Lava.Actors.Configuration;
 
 /// <summary>
 /// Checks that a HOCON text's brackets, strings and substitutions are closed, naming the line of the first
 /// problem. Akka.NET's parser reports no positions, silently accepts some of these mistakes, and loops without end
 /// (growing memory) on an array left open, so files are checked before it sees them.
 /// </summary>
-internal static class HoconSyntax
+public static class HoconSyntax
 {
     /// <summary>The first structural problem of <paramref name="text"/> as (1-based line, sentence), or null.</summary>
     public static (int Line, string Problem)? FindProblem(string text)
