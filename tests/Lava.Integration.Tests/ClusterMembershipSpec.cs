@@ -41,7 +41,9 @@ public sealed class ClusterMembershipSpec
         await master.WaitForWorkerStateAsync("w1", "Online");
         await master.WaitForWorkerStateAsync("w2", "Online");
 
-        // SIGKILL: the failure detector marks it unreachable, the split brain resolver downs it, the agent's watch ends.
+        // SIGKILL once the master watches w1's agent: the failure detector marks it unreachable, the split brain resolver
+        // downs it, the watch ends.
+        await master.Process.WaitForLineAsync(Deadline, $"Watching the agent of worker w1 at {w1Address}/user/worker (uid {w1Uid})");
         await w1.KillAsync();
         await master.Process.WaitForLineAsync(Deadline, "Marking node(s) as UNREACHABLE", w1Address);
         // The watch ends by the lost association or by the node's removal, whichever comes first.
