@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Akka.Configuration;
 using Lava.Actors.Wire;
@@ -12,7 +11,8 @@ namespace Lava.Actors.Tests.Wire;
 /// </summary>
 public sealed class GoldenFilesSpec() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString(LavaSerialization.Hocon))
 {
-    private static readonly string GoldenDirectory = Path.Combine(Path.GetDirectoryName(SourceFile())!, "golden");
+    // Copied beside the tests by the project file: source paths are not kept in CI's deterministic builds.
+    private static readonly string GoldenDirectory = Path.Combine(AppContext.BaseDirectory, "Wire", "golden");
 
     public static TheoryData<string> Manifests() => new(WireTypes.Lava.Types.Keys.Order(StringComparer.Ordinal));
 
@@ -49,5 +49,4 @@ public sealed class GoldenFilesSpec() : Akka.TestKit.Xunit2.TestKit(Configuratio
 
     private static string GoldenPath(string manifest) => Path.Combine(GoldenDirectory, manifest + ".json");
 
-    private static string SourceFile([CallerFilePath] string path = "") => path;
 }
