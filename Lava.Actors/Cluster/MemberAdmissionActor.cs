@@ -65,7 +65,9 @@ public sealed class MemberAdmissionActor : ReceiveActor, IWithTimers
         if (_pending.ContainsKey(member.UniqueAddress) || _verified.ContainsKey(member.UniqueAddress)) return;
         if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress))
         {
-            Verify(member, _cluster.SelfMember.Roles.Contains(LavaRoles.Master) ? NodeKind.Master : NodeKind.Worker, "this node");
+            // This master holds its own certificate: nothing to prove.
+            _verified[member.UniqueAddress] = new VerifiedMember(member, member.Address.Host ?? "", NodeKind.Master);
+            Context.System.EventStream.Publish(new MemberVerified(_verified[member.UniqueAddress]));
             return;
         }
 
