@@ -31,4 +31,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "The cluster removed this worker; its cluster port stays open {Linger} before it rejoins as a new incarnation")]
     public static partial void Lingering(ILogger logger, TimeSpan linger);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The master refused this worker ({Reason}); probing once more in {Delay} in case it was only stopping")]
+    public static partial void ProbeRefused(ILogger logger, string reason, TimeSpan delay);
 }

@@ -35,6 +35,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
         var certificate = options.Credentials.ToCertificateWithKey();
         var trust = new LabTrust(options.Credentials.CaCertificate);
         var retry = options.RetryMinBackoff;
+        var refusedOnce = false;
         while (!stop.IsCancellationRequested)
         {
             ProbeResult probe;
@@ -49,10 +50,26 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
 
             switch (probe.Outcome)
             {
+                // A master that closes the probe's connection refused the certificate, or was stopping just then:
+                // only a second refusal in a row ends the worker.
+                case ProbeOutcome.Refused when !refusedOnce:
+                    refusedOnce = true;
+                    LogMessages.ProbeRefused(_log, probe.Reason, options.RetryMinBackoff);
+                    try
+                    {
+                        await Task.Delay(options.RetryMinBackoff, stop);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return 0;
+                    }
+
+                    continue;
                 case ProbeOutcome.Refused:
                     LogMessages.Refused(_log, probe.Reason);
                     return RefusedExitCode;
                 case ProbeOutcome.Unreachable:
+                    refusedOnce = false;
                     LogMessages.JoinFailed(_log, master, retry, probe.Reason);
                     try
                     {
@@ -67,6 +84,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
                     continue;
             }
 
+            refusedOnce = false;
             retry = options.RetryMinBackoff;
             if (await RunIncarnationAsync(certificate, trust, stop) is { } ended) LogMessages.Rejoining(_log, ended);
         }
