@@ -188,7 +188,7 @@ public static partial class JobDefinitionParser
             value = BigInteger.Parse(digits, CultureInfo.InvariantCulture);
         }
         value = negative ? -value : value;
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     private static double ToFloat(string text)
