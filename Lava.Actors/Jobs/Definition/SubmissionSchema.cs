@@ -14,7 +14,8 @@ public static partial class SubmissionSchema
         Excl("days", "timeout_unit", Int), Excl("hours", "timeout_unit", Int),
         Excl("minutes", "timeout_unit", Int), Excl("seconds", "timeout_unit", Int), Opt("skip", Bool));
 
-    private static readonly Rule UrlOnly = Map(false, Req("url", Str));
+    // Plain dicts inside an extra=True schema inherit it, so the image maps tolerate other keys.
+    private static readonly Rule UrlOnly = Map(true, Req("url", Str));
 
     private static readonly Rule Context = Map(false, AnyKey(In(ContextVariables.All), Any(Int, Str, Seq(Any(Int, Str)))));
 
