@@ -85,17 +85,42 @@ public static partial class JobDefinitionParser
         RequireTag(mappingStart.Tag, "map", mappingStart.Start);
         var map = new OrderedDictionary<object, object?>();
         Remember(anchors, mappingStart.Anchor, map);
+        var merged = new List<OrderedDictionary<object, object?>>();
         while (!parser.TryConsume<MappingEnd>(out _))
         {
             var keyMark = parser.Current!.Start;
+            if (parser.Current is Scalar { Style: ScalarStyle.Plain, Value: "<<" } merge && merge.Tag.IsEmpty)
+            {
+                parser.MoveNext();
+                merged.AddRange(MergeSources(ReadNode(parser, anchors), keyMark));
+                continue;
+            }
             // Python dicts need hashable keys; LAVA never uses null, list or map keys, so they are refused.
             var key = ReadNode(parser, anchors) is { } k and not List<object?> and not OrderedDictionary<object, object?>
                 ? k
                 : throw new JobDefinitionSyntaxException("unsupported mapping key (null, sequence or mapping)", keyMark.Line, keyMark.Column);
             map[key] = ReadNode(parser, anchors);
         }
-        return map;
+        return merged.Count == 0 ? map : Merge(map, merged);
     }
+
+    // PyYAML's merge keys: merged entries come first, explicit keys win, and among merged maps the first listed wins.
+    private static OrderedDictionary<object, object?> Merge(OrderedDictionary<object, object?> map, List<OrderedDictionary<object, object?>> sources)
+    {
+        var result = new OrderedDictionary<object, object?>();
+        foreach (var (key, value) in sources.AsEnumerable().Reverse().SelectMany(m => m).Concat(map))
+        {
+            result[key] = value;
+        }
+        return result;
+    }
+
+    private static IEnumerable<OrderedDictionary<object, object?>> MergeSources(object? value, Mark mark) => value switch
+    {
+        OrderedDictionary<object, object?> single => [single],
+        List<object?> list when list.All(v => v is OrderedDictionary<object, object?>) => list.Cast<OrderedDictionary<object, object?>>(),
+        _ => throw new JobDefinitionSyntaxException("expected a mapping or list of mappings for merging", mark.Line, mark.Column),
+    };
 
     private static void Remember(Dictionary<string, object?> anchors, AnchorName anchor, object? value)
     {

@@ -90,4 +90,18 @@ public sealed class JobDefinitionParserSpecs
 
         Assert.Same(tree["a"], tree["b"]);
     }
+
+    [Fact]
+    public void Merge_keys_merge_as_in_PyYAML()
+    {
+        var tree = (OrderedDictionary<object, object?>)JobDefinitionParser.Parse(
+            "base: &b {a: 1, b: 2}\nother: &o {b: 9, c: 3}\njob:\n  <<: [*b, *o]\n  c: 4\n")!;
+
+        var job = (OrderedDictionary<object, object?>)tree["job"]!;
+
+        Assert.Equal(["b", "c", "a"], job.Keys);
+        Assert.Equal(2L, job["b"]);
+        Assert.Equal(4L, job["c"]);
+        Assert.Equal(1L, job["a"]);
+    }
 }
