@@ -83,7 +83,7 @@ public sealed record JobDefinition(
             Map(tree.GetValueOrDefault("environment")),
             multinode?.GetValueOrDefault("timeout") is { } timeout ? JobTimeout.FromTree(timeout) : null,
             Map(multinode?.GetValueOrDefault("roles")).Select(kv => ParseRole(Text(kv.Key), Map(kv.Value))).ToList(),
-            ((List<object?>)tree["actions"]!).Select(a => (OrderedDictionary<object, object?>)a!)
+            ((List<object?>)tree["actions"]!).OfType<OrderedDictionary<object, object?>>().Where(a => a.Count > 0)
                 .Select(a => new JobAction(Text(a.GetAt(0).Key), Map(a.GetAt(0).Value))).ToList());
     }
 

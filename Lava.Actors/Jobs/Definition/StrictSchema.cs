@@ -44,7 +44,12 @@ public static class StrictSchema
         var actions = (List<object?>)job["actions"]!;
         for (var index = 0; index < actions.Count; index++)
         {
-            var (type, value) = ((OrderedDictionary<object, object?>)actions[index]!).First();
+            // An empty action map makes LAVA fail internally; it is refused here like an action of no known form.
+            if (actions[index] is not OrderedDictionary<object, object?> { Count: > 0 } action)
+            {
+                return new Error(new SchemaError("", [$"actions[{index}]"]).PathText, "invalid action");
+            }
+            var (type, value) = action.GetAt(0);
             var data = (OrderedDictionary<object, object?>)value!;
             var name = type switch
             {
@@ -171,7 +176,8 @@ public static class StrictSchema
         {
             error ??= Larger("Global", ["timeouts", "connections", key], value);
         }
-        var actions = ((List<object?>)job["actions"]!).Select(a => (OrderedDictionary<object, object?>)((OrderedDictionary<object, object?>)a!).First().Value!).ToList();
+        var actions = ((List<object?>)job["actions"]!).OfType<OrderedDictionary<object, object?>>().Where(a => a.Count > 0)
+            .Select(a => (OrderedDictionary<object, object?>)a.GetAt(0).Value!).ToList();
         for (var index = 0; index < actions.Count; index++)
         {
             error ??= Larger("Action", ["actions", index.ToString(System.Globalization.CultureInfo.InvariantCulture)], actions[index].GetValueOrDefault("timeout"));

@@ -197,4 +197,13 @@ public sealed class SchemaSpecs
 
         Assert.Equal("extra keys not allowed @ data['timeout']", SubmissionSchema.Validate(Job(json)));
     }
+
+    [Fact]
+    public void An_empty_action_is_an_invalid_action_for_the_strict_schema()
+    {
+        var tree = Edit("- test:\n", "- {}\n- test:\n");
+
+        Assert.Null(SubmissionSchema.Validate(tree));
+        Assert.Equal(new StrictSchema.Error("['actions[2]']", "invalid action"), StrictSchema.Validate(tree));
+    }
 }
