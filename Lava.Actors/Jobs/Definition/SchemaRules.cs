@@ -1,0 +1,209 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Numerics;
+using System.Text.RegularExpressions;
+
+namespace Lava.Actors.Jobs.Definition;
+
+/// <summary>A path element voluptuous prints as <c>&lt;name&gt;</c> (the group of an exclusion).</summary>
+internal sealed record VirtualPathComponent(string Name);
+
+/// <summary>
+/// The first error of a validation, with voluptuous' text: <c>msg[ for error_type][ @ data[path]]</c>.
+/// </summary>
+internal sealed record SchemaError(string Message, ImmutableArray<object> Path, string? ErrorType = null)
+{
+    public override string ToString() =>
+        Message + (ErrorType is null ? "" : " for " + ErrorType)
+        + (Path.IsEmpty ? "" : " @ data[" + string.Join("][", Path.Select(Python.Repr)) + "]");
+
+    /// <summary>The path as Python prints a list: <c>['protocols', 'lava-multinode']</c>.</summary>
+    public string PathText => "[" + string.Join(", ", Path.Select(Python.Repr)) + "]";
+}
+
+/// <summary>A check of one value at a path: null when it passes, else the first error (all LAVA reports).</summary>
+internal delegate SchemaError? Rule(ImmutableArray<object> path, object? value);
+
+/// <summary>One key of a mapping rule: a literal name or a rule on the key itself.</summary>
+internal sealed record Key(string? Literal, Rule? KeyRule, Rule Value, bool Required = false, string? Exclusive = null);
+
+/// <summary>
+/// The parts of voluptuous LAVA's schemas use, with its error choice: mappings report data keys in document
+/// order, then missing required keys; Any keeps the error with the longest path (the first on ties).
+/// </summary>
+internal static class Rules
+{
+    public static SchemaError Fail(ImmutableArray<object> path, string message) => new(message, path);
+
+    public static Key Req(string name, Rule value) => new(name, null, value, Required: true);
+
+    public static Key Opt(string name, Rule value) => new(name, null, value);
+
+    public static Key Excl(string name, string group, Rule value) => new(name, null, value, Exclusive: group);
+
+    public static Key AnyKey(Rule keyRule, Rule value) => new(null, keyRule, value);
+
+    public static readonly Rule Str = Type("str", v => v is string);
+    public static readonly Rule Int = Type("int", Python.IsInt);
+    public static readonly Rule Bool = Type("bool", v => v is bool);
+    public static readonly Rule Dict = Type("dict", v => v is OrderedDictionary<object, object?>);
+    public static readonly Rule List = Type("list", v => v is List<object?>);
+    public static readonly Rule Anything = (_, _) => null;
+
+    public static Rule Type(string name, Func<object?, bool> test) =>
+        (path, value) => test(value) ? null : Fail(path, "expected " + name);
+
+    public static Rule Literal(string expected) =>
+        (path, value) => value is string s && s == expected ? null : Fail(path, "not a valid value");
+
+    public static Rule Map(bool extra, params Key[] keys) => (path, value) =>
+    {
+        if (value is not OrderedDictionary<object, object?> data)
+        {
+            return Fail(path, "expected a dictionary");
+        }
+        foreach (var group in keys.Where(k => k.Exclusive is not null).GroupBy(k => k.Exclusive))
+        {
+            if (group.Count(k => data.ContainsKey(k.Literal!)) > 1)
+            {
+                return Fail(path.Add(new VirtualPathComponent(group.Key!)), $"two or more values in the same group of exclusion '{group.Key}'");
+            }
+        }
+        var found = new HashSet<Key>();
+        foreach (var (key, item) in data)
+        {
+            var keyPath = path.Add(key);
+            var candidates = keys.Where(k => k.Literal is not null && key is string s && s == k.Literal).Concat(keys.Where(k => k.KeyRule is not null));
+            var matched = false;
+            foreach (var candidate in candidates)
+            {
+                if (candidate.KeyRule?.Invoke(keyPath, key) is not null)
+                {
+                    continue;
+                }
+                found.Add(candidate);
+                if (candidate.Value(keyPath, item) is { } error)
+                {
+                    return error.Path.Length <= keyPath.Length ? error with { ErrorType = "dictionary value" } : error;
+                }
+                matched = true;
+                break;
+            }
+            if (!matched && !extra)
+            {
+                return Fail(keyPath, "extra keys not allowed");
+            }
+        }
+        return keys.FirstOrDefault(k => k.Required && !found.Contains(k)) is { } missing
+            ? Fail(path.Add(missing.Literal!), "required key not provided")
+            : null;
+    };
+
+    public static Rule Seq(Rule item) => (path, value) =>
+    {
+        if (value is not List<object?> list)
+        {
+            return Fail(path, "expected a list");
+        }
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (item(path.Add(i), list[i]) is { } error)
+            {
+                return error;
+            }
+        }
+        return null;
+    };
+
+    public static Rule Any(params Rule[] alternatives) => (path, value) =>
+    {
+        SchemaError? best = null;
+        foreach (var alternative in alternatives)
+        {
+            if (alternative(path, value) is not { } error)
+            {
+                return null;
+            }
+            if (best is null || error.Path.Length > best.Path.Length)
+            {
+                best = error;
+            }
+        }
+        return best ?? Fail(path, "no valid value found");
+    };
+
+    public static Rule All(params Rule[] rules) => (path, value) =>
+        rules.Select(r => r(path, value)).FirstOrDefault(e => e is not null);
+
+    public static Rule Range(long? min = null, long? max = null) => (path, value) =>
+    {
+        if (Python.AsNumber(value) is not { } number)
+        {
+            return Fail(path, "invalid value or type (must have a partial ordering)");
+        }
+        if (min is { } low && number < low)
+        {
+            return Fail(path, $"value must be at least {low}");
+        }
+        return max is { } high && number > high ? Fail(path, $"value must be at most {high}") : null;
+    };
+
+    public static Rule Length(int? min = null, int? max = null) => (path, value) =>
+    {
+        var length = value switch
+        {
+            string s => new StringInfo(s).LengthInTextElements,
+            List<object?> l => l.Count,
+            OrderedDictionary<object, object?> d => d.Count,
+            _ => -1,
+        };
+        if (length < 0)
+        {
+            return Fail(path, "invalid value or type");
+        }
+        if (min is { } low && length < low)
+        {
+            return Fail(path, $"length of value must be at least {low}");
+        }
+        return max is { } high && length > high ? Fail(path, $"length of value must be at most {high}") : null;
+    };
+
+    public static Rule Match(Regex pattern, string? message = null) => (path, value) =>
+        value is not string s ? Fail(path, "expected string or buffer")
+        : pattern.IsMatch(s) ? null
+        : Fail(path, message ?? $"does not match regular expression {pattern}");
+
+    public static Rule In(IReadOnlyCollection<string> allowed) => (path, value) =>
+        value is string s && allowed.Contains(s) ? null : Fail(path, "value must be one of [" + string.Join(", ", allowed.Order(StringComparer.Ordinal).Select(Python.Repr)) + "]");
+
+    public static Rule NotIn(IReadOnlyCollection<string> forbidden, string message) => (path, value) =>
+        value is string s && forbidden.Contains(s) ? Fail(path, message) : null;
+}
+
+/// <summary>Python's view of the tree's scalars, where validators depend on it.</summary>
+internal static class Python
+{
+    public static bool IsInt(object? value) => value is long or BigInteger or bool;
+
+    public static double? AsNumber(object? value) => value switch
+    {
+        long l => l,
+        BigInteger b => (double)b,
+        double d => d,
+        bool b => b ? 1 : 0,
+        _ => null,
+    };
+
+    public static string Repr(object? value) => value switch
+    {
+        null => "None",
+        string s => s.Contains('\'', StringComparison.Ordinal) && !s.Contains('"', StringComparison.Ordinal)
+            ? "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal) + "\""
+            : "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'",
+        bool b => b ? "True" : "False",
+        VirtualPathComponent v => "<" + v.Name + ">",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
