@@ -50,6 +50,8 @@ internal static class TemplateFilters
                 return TemplateValues.Iterate(value).ToList();
             case "first":
                 return TemplateValues.Iterate(value).Cast<object?>().DefaultIfEmpty(new Undefined("first")).First();
+            case "abs":
+                return value is double d ? Math.Abs(d) : Math.Abs((long)TemplateValues.ToDouble(value));
             case "last":
                 return TemplateValues.Iterate(value).Cast<object?>().DefaultIfEmpty(new Undefined("last")).Last();
             default:

@@ -11,8 +11,11 @@ internal sealed record Token(TokenKind Kind, string Text, int Line, object? Valu
 /// Splits a template into data and tag tokens the way jinja2 does with <c>trim_blocks=True</c>: the first newline
 /// after a block tag or comment is dropped, and a <c>-</c> beside a delimiter strips the whitespace on that side.
 /// </summary>
-internal sealed class TemplateLexer(string templateName, string source)
+internal sealed class TemplateLexer(string templateName, string text)
 {
+    // jinja2's keep_trailing_newline=False: a template's single final line break is not part of its output.
+    private readonly string source = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+
     private static readonly string[] Operators =
         ["**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|"];
 

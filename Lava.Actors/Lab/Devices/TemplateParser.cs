@@ -22,7 +22,7 @@ internal sealed class TemplateParser
         return new ParsedTemplate(name, body, parser._blocks);
     }
 
-    private Token Current => _tokens[_pos];
+    private Token Current => _tokens[Math.Min(_pos, _tokens.Count - 1)];
 
     private Token Next() => _tokens[_pos++];
 
@@ -37,7 +37,7 @@ internal sealed class TemplateParser
             {
                 case TokenKind.Eof:
                     end = null;
-                    if (ends.Length > 0) throw Error($"unexpected end of template, expected '{ends[0]}'");
+                    if (ends.Length > 0) throw Error($"unexpected end of template, expected {string.Join(" or ", ends.Select(e => $"'{e}'"))}");
                     return body;
                 case TokenKind.Data:
                     body.Add(new OutputStatement(token.Line, token.Text));

@@ -48,7 +48,7 @@ internal static class TemplateValues
         switch (value)
         {
             case null: return "None";
-            case Undefined: return string.Empty;
+            case Undefined: return "Undefined";
             case bool b: return b ? "True" : "False";
             case long or int: return Convert.ToString(value, CultureInfo.InvariantCulture)!;
             case double d: return FloatRepr(d);
