@@ -46,7 +46,7 @@ internal static class DeviceCorpus
     /// <summary>JSON read into the shapes <see cref="Lava.Actors.Lab.Devices.DeviceYaml"/> produces.</summary>
     public static object? FromJson(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value)),
+        JsonValueKind.Object => new OrderedDictionary<string, object?>(element.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, FromJson(p.Value)))),
         JsonValueKind.Array => element.EnumerateArray().Select(FromJson).ToList(),
         JsonValueKind.String => element.GetString(),
         JsonValueKind.True => true,
