@@ -4,7 +4,10 @@ using Xunit;
 
 namespace Lava.Actors.Tests.Devices;
 
-/// <summary>Each device dictionary of the corpus, rendered with each job context, parses to what LAVA's renderer produced.</summary>
+/// <summary>
+/// Each device dictionary of the corpus, rendered with each job context, parses to what LAVA's renderer produced
+/// (compared as structures, the contract) and is even the same text.
+/// </summary>
 public sealed class RenderedDeviceConfigurationsSpec
 {
     public static IEnumerable<object[]> Cases() => DeviceCorpus.Cases();
@@ -24,6 +27,18 @@ public sealed class RenderedDeviceConfigurationsSpec
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(corpus, "rendered", name + ".json")));
         var difference = DeviceCorpus.Difference(DeviceCorpus.FromJson(json.RootElement), DeviceYaml.Load(rendered));
         Assert.True(difference is null, $"{name}: {difference}\n--- rendered ---\n{rendered}");
+    }
+
+    [CorpusTheory]
+    [MemberData(nameof(Cases))]
+    public void Device_configuration_text_is_the_text_LAVA_rendered(string name)
+    {
+        var corpus = DeviceCorpus.ConfigsDirectory ?? throw new InvalidOperationException("shared/corpus/device-configs not found");
+        var templates = DeviceTemplates.ForLab(Path.Combine(corpus, "devices"), DeviceCorpus.ShippedDeviceTypes!);
+        var context = DeviceYaml.LoadContext(File.ReadAllText(Path.Combine(corpus, "rendered", name + ".context.yaml")));
+        var hostname = name[..name.LastIndexOf(".ctx", StringComparison.Ordinal)];
+
+        Assert.Equal(File.ReadAllText(Path.Combine(corpus, "rendered", name + ".yaml")), templates.RenderDevice(hostname, context));
     }
 
     [CorpusTheory]
