@@ -6,6 +6,13 @@ namespace Lava.Actors.Lab.Devices;
 /// <summary>The jinja2 builtin filters that device-type templates and dictionaries use, with jinja2's arguments.</summary>
 internal static class TemplateFilters
 {
+    /// <summary>The filter names, checked when a template is parsed, as jinja2 checks them when it compiles.</summary>
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "default", "d", "string", "join", "indent", "lower", "upper", "capitalize", "trim", "replace", "int", "float",
+        "length", "count", "list", "first", "abs", "last",
+    };
+
     public static object? Apply(string name, object? value, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs)
     {
         object? Arg(int index, string key, object? fallback) =>

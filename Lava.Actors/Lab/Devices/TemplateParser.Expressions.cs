@@ -246,6 +246,7 @@ internal sealed partial class TemplateParser
     private FilterExpression Filter(Expression? value, int line)
     {
         var name = ExpectName();
+        if (!TemplateFilters.Names.Contains(name)) throw new TemplateException(_name, line, $"no filter named '{name}'");
         if (!Accept("(")) return new FilterExpression(line, value, name, [], []);
         var (args, kwargs) = Arguments();
         return new FilterExpression(line, value, name, args, kwargs);

@@ -92,6 +92,19 @@ internal sealed partial class TemplateRenderer
             }
         }
 
+        /// <summary>Evaluates an expression that may sit on a later line than its statement (an elif test).</summary>
+        private object? EvaluateAt(Expression expression)
+        {
+            try
+            {
+                return Evaluate(expression);
+            }
+            catch (TemplateRuntimeError e)
+            {
+                throw new TemplateException(template.Name, expression.Line, e.Message, e);
+            }
+        }
+
         private string StatementTemplate(Statement statement) => statement is BlockStatement b ? b.Template : template.Name;
 
         // Output of a child template after its extends goes nowhere; loops and filters at its top level included.
@@ -128,7 +141,7 @@ internal sealed partial class TemplateRenderer
                     AssignTargets(set.Targets, Evaluate(set.Value));
                     break;
                 case IfStatement conditional:
-                    var branch = conditional.Branches.FirstOrDefault(b => TemplateValues.Truthy(Evaluate(b.Test))).Body ?? conditional.Else;
+                    var branch = conditional.Branches.FirstOrDefault(b => TemplateValues.Truthy(EvaluateAt(b.Test))).Body ?? conditional.Else;
                     Execute(branch, output);
                     break;
                 case ForStatement loop:
@@ -160,7 +173,7 @@ internal sealed partial class TemplateRenderer
 
         private void ExecuteFor(ForStatement loop, StringBuilder output)
         {
-            var items = TemplateValues.Iterate(Evaluate(loop.Iterable)).ToList();
+            var items = TemplateValues.Iterate(EvaluateAt(loop.Iterable)).ToList();
             if (loop.Condition is not null)
             {
                 items = items.Where(item =>

@@ -128,11 +128,19 @@ public sealed class TemplateEngineSpec
     }
 
     [Fact]
-    public void An_unknown_filter_is_an_error()
+    public void An_unknown_filter_is_an_error_even_where_it_would_not_run()
     {
-        var error = Assert.Throws<TemplateException>(() => Render("{{ name | shout }}"));
+        var error = Assert.Throws<TemplateException>(() => Render("ok\n{% if false %}{{ name | shout }}{% endif %}"));
 
-        Assert.Contains("shout", error.Reason, StringComparison.Ordinal);
+        Assert.Equal((2, "no filter named 'shout'"), (error.Line, error.Reason));
+    }
+
+    [Fact]
+    public void An_error_in_an_elif_test_names_the_elif_line()
+    {
+        var error = Assert.Throws<TemplateException>(() => Render("{% if false %}\na\n{% elif missing > 1 %}\nb\n{% endif %}"));
+
+        Assert.Equal(3, error.Line);
     }
 
     [Fact]
