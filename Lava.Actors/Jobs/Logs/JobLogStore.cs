@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace Lava.Actors.Jobs.Logs;
+
+/// <summary>
+/// The master's job logs (spec §5.5, §6.1): under <c>directory</c>, <c>&lt;jobId&gt;/output.yaml</c> (LAVA's YAML
+/// list, one record a line, no size limit) and <c>&lt;jobId&gt;/output.idx</c> (an 8-byte little-endian offset per
+/// line). One writer at a time per job; readers run alongside it and see only complete, committed lines. A crash
+/// loses at most the batch being written; the first use of a job after a restart repairs its files.
+/// </summary>
+public sealed class JobLogStore(string directory)
+{
+    private readonly ConcurrentDictionary<long, JobLogFile> _jobs = new();
+
+    /// <summary>The directory holding one sub-directory per job.</summary>
+    public string Directory { get; } = directory;
+
+    /// <summary>Appends the batch as consecutive lines; returns the job's line count afterwards.</summary>
+    public Task<long> AppendAsync(long jobId, IReadOnlyList<LogRecord> batch, CancellationToken ct = default) =>
+        Job(jobId).AppendAsync(batch, ct);
+
+    /// <summary>How many lines the job's log has (0 when it has none).</summary>
+    public async Task<long> CountAsync(long jobId, CancellationToken ct = default) =>
+        (await Job(jobId).OpenAsync(ct).ConfigureAwait(false)).Lines;
+
+    /// <summary>
+    /// Lines [start, end) counted from 0, each without its newline (e.g. <c>- {"dt": ...}</c>); <c>end</c> null or
+    /// past the last line means to the end; an empty list when start is at or past it. Reads only those lines.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ReadAsync(long jobId, long start, long? end, CancellationToken ct = default) =>
+        Job(jobId).ReadAsync(start, end, ct);
+
+    /// <summary>The whole log as committed now (later appends are not included); null when the job has no log.</summary>
+    public Stream? OpenReadStream(long jobId) => Job(jobId).OpenReadStream();
+
+    private JobLogFile Job(long jobId) =>
+        _jobs.GetOrAdd(jobId, id => new JobLogFile(Path.Combine(Directory, id.ToString(CultureInfo.InvariantCulture))));
+}
