@@ -36,12 +36,15 @@ internal sealed class JobLogFile(string directory)
         finally { _writer.Release(); }
     }
 
-    public async Task<long> AppendAsync(IReadOnlyList<LogRecord> batch, CancellationToken ct)
+    public async Task<long> AppendAsync(IReadOnlyList<LogRecord> batch, long? senderIndex, CancellationToken ct)
     {
         await _writer.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var before = OpenLocked();
+            // A re-sent batch starts with records we already have: skip those, under the lock, as LAVA's server does.
+            var skip = senderIndex is { } index ? (int)Math.Clamp(before.Lines - index, 0, batch.Count) : 0;
+            if (skip > 0) batch = [.. batch.Skip(skip)];
             if (batch.Count == 0) return before.Lines;
             Directory.CreateDirectory(directory);
             var text = new MemoryStream();

@@ -18,7 +18,14 @@ public sealed class JobLogStore(string directory)
 
     /// <summary>Appends the batch as consecutive lines; returns the job's line count afterwards.</summary>
     public Task<long> AppendAsync(long jobId, IReadOnlyList<LogRecord> batch, CancellationToken ct = default) =>
-        Job(jobId).AppendAsync(batch, ct);
+        Job(jobId).AppendAsync(batch, null, ct);
+
+    /// <summary>
+    /// Appends a batch a sender posted believing the log had <paramref name="senderIndex"/> lines (spec §5.5): the
+    /// first <c>count − senderIndex</c> records were stored by an earlier try and are skipped. Returns the new count.
+    /// </summary>
+    public Task<long> AppendAsync(long jobId, long senderIndex, IReadOnlyList<LogRecord> batch, CancellationToken ct = default) =>
+        Job(jobId).AppendAsync(batch, senderIndex, ct);
 
     /// <summary>How many lines the job's log has (0 when it has none).</summary>
     public async Task<long> CountAsync(long jobId, CancellationToken ct = default) =>

@@ -119,13 +119,18 @@ internal sealed class LogLineParser(string text)
                 case '_': sb.Append('\xA0'); break;
                 case 'L': sb.Append('\u2028'); break;
                 case 'P': sb.Append('\u2029'); break;
-                case 'x': sb.Append(char.ConvertFromUtf32(Hex(2))); break;
+                case 'x': sb.Append((char)Hex(2)); break;
                 case 'u': sb.Append((char)Hex(4)); break; // lone surrogates are legal in Python strings
-                case 'U': sb.Append(char.ConvertFromUtf32(Hex(8))); break;
+                case 'U': sb.Append(CodePoint(Hex(8))); break;
                 default: throw Fail($"unknown escape '\\{e}'");
             }
         }
     }
+
+    private string CodePoint(int value) =>
+        value is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF)
+            ? char.ConvertFromUtf32(value)
+            : throw Fail($"\\U{value:X8} is not a code point");
 
     private int Hex(int digits)
     {

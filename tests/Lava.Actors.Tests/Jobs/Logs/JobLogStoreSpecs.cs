@@ -60,6 +60,17 @@ public sealed class JobLogStoreSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_resent_batch_skips_the_records_already_stored()
+    {
+        var store = new JobLogStore(_dir);
+        Assert.Equal(4, await store.AppendAsync(8, 0, Recs(8, 0, 4)));
+        Assert.Equal(6, await store.AppendAsync(8, 2, Recs(8, 2, 4))); // the reply to the first post was lost after line 2
+        Assert.Equal(6, await store.AppendAsync(8, 0, Recs(8, 0, 6)));
+        Assert.Equal(7, await store.AppendAsync(8, 6, Recs(8, 6, 1)));
+        Assert.Equal(Lines(8, 0, 7), await store.ReadAsync(8, 0, null));
+    }
+
+    [Fact]
     public async Task A_job_without_a_log_is_empty()
     {
         var store = new JobLogStore(_dir);

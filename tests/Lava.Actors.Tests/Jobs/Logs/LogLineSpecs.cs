@@ -83,6 +83,8 @@ public sealed class LogLineSpecs
     [InlineData("- {\"dt\": \"yesterday\", \"lvl\": \"info\", \"msg\": \"x\"}", "'dt' is not a timestamp")]
     [InlineData("- {\"dt\": \"2023-01-10T10:00:00\", \"lvl\": \"info\", \"msg\": \"\\q\"}", "unknown escape")]
     [InlineData("- {\"dt\": \"2023-01-10T10:00:00\", \"lvl\": \"info\", \"msg\": \"x\"} trailing", "unexpected text")]
+    [InlineData("- {\"dt\": \"2023-01-10T10:00:00\", \"lvl\": \"info\", \"msg\": \"\\UFFFFFFFF\"}", "is not a code point")]
+    [InlineData("- {\"dt\": \"2023-01-10T10:00:00\", \"lvl\": \"info\", \"msg\": \"\\xZZ\"}", "bad 2-digit hex escape")]
     public void Parse_must_name_the_problem_of_a_bad_line(string line, string problem)
     {
         var ex = Assert.Throws<FormatException>(() => LogLine.Parse(line));
