@@ -36,7 +36,8 @@ public sealed partial class LabStore : IDeviceRegistry
         ArgumentNullException.ThrowIfNull(deviceType);
         ArgumentException.ThrowIfNullOrEmpty(deviceType.Name);
         ArgumentNullException.ThrowIfNull(deviceType.HealthCheckJob);
-        CheckHealthFrequency(deviceType.HealthFrequency, deviceType.HealthDenominator);
+        ArgumentOutOfRangeException.ThrowIfNegative(deviceType.HealthFrequency, nameof(deviceType));
+        CheckDefined(deviceType.HealthDenominator);
         var parameters = new
         {
             name = deviceType.Name,
@@ -61,7 +62,16 @@ public sealed partial class LabStore : IDeviceRegistry
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(change);
-        CheckHealthFrequency(change.HealthFrequency ?? 0, change.HealthDenominator ?? HealthDenominator.Hours);
+        if (change.HealthFrequency is { } frequency)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(frequency, nameof(change));
+        }
+
+        if (change.HealthDenominator is { } denominator)
+        {
+            CheckDefined(denominator);
+        }
+
         return QuerySingleAsync<DeviceTypeRow, DeviceType>(
             "UPDATE device_types SET health_check_job = COALESCE(@job, health_check_job), health_frequency = COALESCE(@frequency, health_frequency), " +
             "health_denominator = COALESCE(@denominator, health_denominator), disable_health_check = COALESCE(@disabled, disable_health_check) " +
@@ -225,12 +235,6 @@ public sealed partial class LabStore : IDeviceRegistry
         {
             throw new ArgumentOutOfRangeException(nameof(value), value, $"{value} is not one of LAVA's {typeof(TEnum).Name} values ({string.Join(", ", Enum.GetNames<TEnum>())})");
         }
-    }
-
-    private static void CheckHealthFrequency(int frequency, HealthDenominator denominator)
-    {
-        CheckDefined(denominator);
-        ArgumentOutOfRangeException.ThrowIfNegative(frequency);
     }
 
     private static bool IsForeignKeyViolation(Exception e) =>
