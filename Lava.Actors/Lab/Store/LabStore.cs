@@ -8,7 +8,7 @@ namespace Lava.Actors.Lab.Store;
 /// operation takes a pooled connection, so one store is shared by the whole process. When PostgreSQL cannot be
 /// reached, operations throw <see cref="LabStoreUnavailableException"/>.
 /// </summary>
-public sealed class LabStore : IWorkerRegistry, ITokenStore
+public sealed partial class LabStore : IWorkerRegistry, ITokenStore
 {
     private const string WorkerColumns =
         "hostname AS Hostname, description AS Description, state AS State, health AS Health, enabled AS Enabled, revoked AS Revoked, " +
