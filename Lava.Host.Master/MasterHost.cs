@@ -36,12 +36,13 @@ internal static class MasterHost
     {
         CreatePrivateDirectory(options.DataDir);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddSerilog(CreateLogger(options), dispose: true);
+        var serilog = CreateLogger(options);
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddSerilog(serilog, dispose: true);
         builder.WebHost.UseUrls("http://" + options.HttpEndpoint);
         var (host, port) = options.ClusterHostPort;
 
         // The lab's CA and this master's certificate exist before anything listens: workers are issued certificates by it.
-        using var bootLoggers = LoggerFactory.Create(l => l.AddSerilog(CreateLogger(options), dispose: true));
+        using var bootLoggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);
         var authority = CertificateAuthority.LoadOrCreate(options.DataDir, bootLoggers.CreateLogger("Lava.Security"));
         var certificate = authority.LoadOrIssueMasterCertificate(options.DataDir, host);
         var trust = new LabTrust(authority.Certificate);
@@ -103,7 +104,7 @@ internal static class MasterHost
                 .AddHocon("akka.cluster.split-brain-resolver.active-strategy = lease-majority", HoconAddMode.Prepend);
         }
 
-        var seeds = options.SeedNodes.Select(s => LavaNode.Address(s[..s.LastIndexOf(':')], int.Parse(s[(s.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+        var seeds = options.SeedHostPorts.Select(seed => LavaNode.Address(seed.Host, seed.Port));
         akka.WithLavaNode(
                 new LavaNodeSettings(host, port, certificate, trust, [LavaRoles.Master], [.. seeds], options.Config, verdict => AdmitInbound(admission, verdict)),
                 services.GetRequiredService<ILoggerFactory>())
@@ -209,7 +210,6 @@ internal static class MasterHost
                 Path.Combine(options.LogDirectory, "master-.log"),
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 14,
-                shared: true,
                 outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
 

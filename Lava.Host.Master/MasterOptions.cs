@@ -26,6 +26,9 @@ internal sealed record MasterOptions(
 
     public string LogDirectory => Path.Combine(DataDir, "logs");
 
+    /// <summary>The seed masters split into host and port.</summary>
+    public IEnumerable<(string Host, int Port)> SeedHostPorts => SeedNodes.Select(SplitEndpoint);
+
     /// <summary>The cluster endpoint split into host and port.</summary>
     public (string Host, int Port) ClusterHostPort => SplitEndpoint(ClusterEndpoint);
 
