@@ -17,6 +17,7 @@ internal sealed record MasterOptions(
     TimeSpan IdentityTimeout,
     LogEventLevel LogLevel,
     LabDatabase Database,
+    TimeSpan RequestTimeout,
     Config Config)
 {
     public const string DataDirVariable = "LAVA_DATA_DIR";
@@ -96,6 +97,7 @@ internal sealed record MasterOptions(
                 ? parsed
                 : throw new MasterUsageException($"lava.log.level: '{level}' is not one of verbose, debug, information, warning, error, fatal"),
             database,
+            config.GetTimeSpan("lava.http.request-timeout"),
             config);
     }
 

@@ -21,6 +21,10 @@ internal static class ApiErrors
     public static IResult Forbidden() =>
         Results.Json(new ApiError("You do not have permission to perform this action."), statusCode: StatusCodes.Status403Forbidden);
 
+    /// <summary>401 for a write without a token (reads may be anonymous).</summary>
+    public static IResult Unauthorized() =>
+        Results.Json(new ApiError("Authentication credentials were not provided."), statusCode: StatusCodes.Status401Unauthorized);
+
     public static IResult WorkerNotFound(string hostname) => NotFound($"worker '{hostname}' not found");
 
     /// <summary>503: the lab database is out of reach; the request changed nothing and may be retried.</summary>
