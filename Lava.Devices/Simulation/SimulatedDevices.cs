@@ -1,0 +1,217 @@
+using Akka.Actor;
+using Lava.Actors.Jobs;
+using Lava.Actors.Jobs.Logs;
+using Lava.Actors.Jobs.Running;
+
+namespace Lava.Devices.Simulation;
+
+/// <summary>
+/// Simulated devices for measuring and testing the master without boards: stands where a worker's agent stands and
+/// answers the device job protocol for any device named to it. A job "runs" by writing, for each action of its
+/// definition, a start line, a result in the <c>lava</c> suite and an end line, <see cref="SimulatedDeviceOptions.StepDelay"/>
+/// apart, then ends with <c>pass</c>. It keeps each line and case until the master acknowledges it and sends the
+/// unacknowledged ones again, as a real device side must; <see cref="StopJob"/> ends the job as canceled. It runs no
+/// test on anything: real devices are driven by the device actors.
+/// </summary>
+public sealed class SimulatedDevices : ReceiveActor, IWithTimers
+{
+    private readonly SimulatedDeviceOptions _options;
+    private readonly Dictionary<long, SimulatedRun> _runs = [];
+
+    public SimulatedDevices(SimulatedDeviceOptions options)
+    {
+        _options = options;
+        Receive<RunJob>(OnRunJob);
+        Receive<QueryJob>(q => Sender.Tell(Report(q.JobId, q.Device)));
+        Receive<JobProgressAck>(OnProgressAck);
+        Receive<JobRunEndAck>(a => _runs.Remove(a.JobId));
+        Receive<StopJob>(OnStop);
+        Receive<Step>(OnStep);
+        Receive<Resend>(_ => ResendAll());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The props of simulated devices with <paramref name="options"/>.</summary>
+    public static Props Props(SimulatedDeviceOptions options) => Akka.Actor.Props.Create(() => new SimulatedDevices(options));
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("resend", Resend.Instance, _options.ResendInterval);
+
+    private void OnRunJob(RunJob run)
+    {
+        if (!_runs.TryGetValue(run.JobId, out var known))
+        {
+            known = new SimulatedRun(run.JobId, run.Device, Script(run));
+            _runs[run.JobId] = known;
+            ScheduleStep(known);
+        }
+        // A new or restarted supervisor takes over the stream from what it has stored.
+        known.Supervisor = Sender;
+        known.AckedLines = Math.Max(known.AckedLines, run.NextLogLine);
+        known.AckedCases = Math.Max(known.AckedCases, run.NextTestCase);
+        Sender.Tell(Report(run.JobId, run.Device));
+        Send(known, fromAcknowledged: true);
+    }
+
+    private JobRunReport Report(long jobId, string device) => _runs.TryGetValue(jobId, out var run)
+        ? new JobRunReport(jobId, device, _options.WorkerName, Running: run.Ended is null, Ended: run.Ended is not null)
+        : new JobRunReport(jobId, device, _options.WorkerName, Running: false, Ended: false);
+
+    private void OnStep(Step step)
+    {
+        if (!_runs.TryGetValue(step.JobId, out var run) || run.Ended is not null)
+        {
+            return;
+        }
+        var (line, testCase) = run.Script[run.Position++];
+        run.Lines.Add(LogLine.Format(line));
+        if (testCase is not null)
+        {
+            run.Cases.Add(testCase);
+        }
+        if (run.Position == run.Script.Count)
+        {
+            run.Ended = ("pass", "", "");
+        }
+        else
+        {
+            ScheduleStep(run);
+        }
+        Send(run, fromAcknowledged: false);
+    }
+
+    private void OnStop(StopJob stop)
+    {
+        if (!_runs.TryGetValue(stop.JobId, out var run))
+        {
+            Sender.Tell(new JobRunEnded(stop.JobId, stop.Device, "fail", "Canceled", "", 0, 0));
+            return;
+        }
+        run.Supervisor = Sender;
+        if (run.Ended is null)
+        {
+            run.Lines.Add(LogLine.Format(LogRecord.Text(DateTimeOffset.UtcNow, "error", $"Stopped: {stop.Reason}")));
+            run.Ended = ("fail", "Canceled", stop.Reason);
+        }
+        Send(run, fromAcknowledged: false);
+    }
+
+    private void OnProgressAck(JobProgressAck ack)
+    {
+        if (_runs.TryGetValue(ack.JobId, out var run))
+        {
+            run.AckedLines = Math.Max(run.AckedLines, ack.LogLines);
+            run.AckedCases = Math.Max(run.AckedCases, ack.TestCases);
+        }
+    }
+
+    private void ResendAll()
+    {
+        foreach (var run in _runs.Values)
+        {
+            Send(run, fromAcknowledged: true);
+        }
+    }
+
+    /// <summary>Sends what was not sent yet, or, to repair losses, everything not acknowledged yet.</summary>
+    private static void Send(SimulatedRun run, bool fromAcknowledged)
+    {
+        if (run.Supervisor is not { } supervisor)
+        {
+            return;
+        }
+        var firstLine = fromAcknowledged ? run.AckedLines : Math.Max(run.AckedLines, run.SentLines);
+        if (firstLine < run.Lines.Count)
+        {
+            supervisor.Tell(new JobLogChunk(run.JobId, firstLine, run.Lines.Skip((int)firstLine).ToList()));
+            run.SentLines = run.Lines.Count;
+        }
+        var firstCase = fromAcknowledged ? run.AckedCases : Math.Max(run.AckedCases, run.SentCases);
+        if (firstCase < run.Cases.Count)
+        {
+            supervisor.Tell(new JobResultsChunk(run.JobId, firstCase, run.Cases.Skip((int)firstCase).ToList()));
+            run.SentCases = run.Cases.Count;
+        }
+        if (run.Ended is var (result, errorType, errors))
+        {
+            supervisor.Tell(new JobRunEnded(run.JobId, run.Device, result, errorType, errors, run.Lines.Count, run.Cases.Count));
+        }
+    }
+
+    private void ScheduleStep(SimulatedRun run)
+    {
+        if (_options.StepDelay <= TimeSpan.Zero)
+        {
+            Self.Tell(new Step(run.JobId));
+        }
+        else
+        {
+            Timers.StartSingleTimer(("step", run.JobId), new Step(run.JobId), _options.StepDelay);
+        }
+    }
+
+    /// <summary>The lines and cases a job writes: for each action a start line, a <c>lava</c> suite result and an end line.</summary>
+    private static List<(LogRecord Line, TestCaseResult? Case)> Script(RunJob run)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var steps = new List<(LogRecord, TestCaseResult?)>
+        {
+            (LogRecord.Text(now, "info", $"lava-dispatcher, simulated device {run.Device}, job {run.JobId}"), null),
+        };
+        var actions = ActionNames(run.Definition);
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var level = $"{i + 1}";
+            var name = actions[i];
+            steps.Add((LogRecord.Text(now, "info", $"start: {level} {name} (timeout 00:10:00) [common]"), null));
+            steps.Add((LogRecord.Text(now, "target", $"simulated {name} on {run.Device}"), null));
+            steps.Add((new LogRecord(now, "results", LogMap.Of(
+                ("definition", new LogText("lava")), ("case", new LogText(name)), ("level", new LogText(level)), ("result", new LogText("pass")))),
+                new TestCaseResult("lava", name, "pass", null, null, null, null, now)));
+            steps.Add((LogRecord.Text(now, "info", $"end: {level} {name} (duration 00:00:00) [common]"), null));
+        }
+        steps.Add((LogRecord.Text(now, "info", "Job finished: pass"), new TestCaseResult("lava", "job", "pass", null, null, null, null, now)));
+        return steps;
+    }
+
+    /// <summary>The action names of a definition (<c>deploy</c>, <c>boot</c>, <c>test</c>, <c>command</c>), read without a YAML parser: the simulation needs no more.</summary>
+    private static List<string> ActionNames(string definition)
+    {
+        var names = definition.Split('\n')
+            .Select(l => l.TrimEnd())
+            .Where(l => l.StartsWith("- deploy:", StringComparison.Ordinal) || l.StartsWith("- boot:", StringComparison.Ordinal)
+                || l.StartsWith("- test:", StringComparison.Ordinal) || l.StartsWith("- command:", StringComparison.Ordinal))
+            .Select(l => l[2..l.IndexOf(':', StringComparison.Ordinal)] + "-simulated")
+            .ToList();
+        return names.Count > 0 ? names : ["run-simulated"];
+    }
+
+    private sealed record Step(long JobId);
+
+    private sealed record Resend
+    {
+        public static readonly Resend Instance = new();
+    }
+
+    private sealed class SimulatedRun(long jobId, string device, List<(LogRecord Line, TestCaseResult? Case)> script)
+    {
+        public long JobId { get; } = jobId;
+        public string Device { get; } = device;
+        public List<(LogRecord Line, TestCaseResult? Case)> Script { get; } = script;
+        public int Position { get; set; }
+        public List<string> Lines { get; } = [];
+        public List<TestCaseResult> Cases { get; } = [];
+        public long SentLines { get; set; }
+        public long SentCases { get; set; }
+        public long AckedLines { get; set; }
+        public long AckedCases { get; set; }
+        public (string Result, string ErrorType, string Errors)? Ended { get; set; }
+        public IActorRef? Supervisor { get; set; }
+    }
+}
+
+/// <summary>How <see cref="SimulatedDevices"/> behave.</summary>
+/// <param name="WorkerName">The worker name they report.</param>
+/// <param name="StepDelay">The time between two log lines of a job; zero runs a job as fast as messages go.</param>
+/// <param name="ResendInterval">How often unacknowledged lines, cases and ends are sent again.</param>
+public sealed record SimulatedDeviceOptions(string WorkerName, TimeSpan StepDelay, TimeSpan ResendInterval);
