@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Lava.Actors.Cluster;
 using Lava.Actors.Security;
+using Lava.Devices.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -108,7 +109,10 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
                 loggerFactory)
             .WithActors((system, _) =>
             {
-                system.ActorOf(WorkerAgent.Props(options.Name, Version, _startedAt), WorkerAgent.Name);
+                var devices = options.SimulatedDevices
+                    ? SimulatedDevices.Props(new SimulatedDeviceOptions(options.Name, options.SimulatedStepDelay, TimeSpan.FromSeconds(2)))
+                    : null;
+                system.ActorOf(WorkerAgent.Props(options.Name, Version, _startedAt, devices), WorkerAgent.Name);
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 cluster.RegisterOnMemberUp(() => LogMessages.Joined(_log, options.Name, cluster.SelfAddress.ToString(), cluster.SelfUniqueAddress.Uid));
             }));

@@ -33,6 +33,12 @@ internal sealed record WorkerOptions(
 
     public TimeSpan RetryMaxBackoff => Config.GetTimeSpan("lava.worker.retry-max-backoff");
 
+    /// <summary>True when the worker answers for its devices with simulated ones (<c>lava.worker.simulated-devices</c>).</summary>
+    public bool SimulatedDevices => Config.GetBoolean("lava.worker.simulated-devices");
+
+    /// <summary>The time between two log lines of a simulated job.</summary>
+    public TimeSpan SimulatedStepDelay => Config.GetTimeSpan("lava.worker.simulated-step-delay");
+
     /// <summary>
     /// Parses <c>--config FILE</c>, <c>--name NAME</c>, <c>--master HOST:PORT</c>, <c>--token-file F</c> and
     /// <c>--data-dir DIR</c>. Name, master and credentials file may come from <c>lava.worker.*</c> instead; the master
