@@ -74,7 +74,7 @@ internal sealed partial class ClusterBench
     }
 
     /// <summary>The dll of <paramref name="project"/> built beside this benchmark (same configuration), found from the repository root.</summary>
-    private static string BuiltDll(string project)
+    internal static string BuiltDll(string project)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory);
         var root = output;

@@ -169,7 +169,7 @@ internal sealed partial class ClusterBench : IBenchSuite
             .CreateLogger(),
         dispose: true);
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

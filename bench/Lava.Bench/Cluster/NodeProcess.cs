@@ -72,6 +72,34 @@ internal sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM, as systemd stops a service.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits until the process exited; a <see cref="TimeoutException"/> after <paramref name="deadline"/>.</summary>
+    public async Task WaitForExitAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"{Label} did not exit within {deadline}; its last lines:\n{Tail()}", e);
+        }
+    }
+
+    /// <summary>The process's resident memory (VmRSS of /proc/PID/status) in MiB.</summary>
+    public double ResidentMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
