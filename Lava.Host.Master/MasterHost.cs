@@ -56,6 +56,7 @@ internal static class MasterHost
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkerRegistry>(store);
         builder.Services.AddSingleton<ITokenStore>(store);
+        builder.Services.AddSingleton<IUserDirectory>(store);
         builder.Services.AddSingleton(authority);
         builder.Services.AddSingleton<IWorkerCertificateIssuer>(authority);
         builder.Services.AddSingleton(trust);
@@ -76,6 +77,7 @@ internal static class MasterHost
             var api = app.MapGroup(TokenAuthentication.ApiPrefix);
             SystemApi.Map(api, Version);
             WorkersApi.Map(api);
+            UsersApi.Map(api);
 
             app.Lifetime.ApplicationStarted.Register(() => OnStarted(app, options, logger));
             app.Lifetime.ApplicationStopped.Register(() => LogMessages.MasterStopped(logger));

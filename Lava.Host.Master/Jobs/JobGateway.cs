@@ -19,6 +19,7 @@ internal sealed class JobGateway(
     JobSubmissions submissions,
     IJobReadModel readModel,
     IRequiredActor<JobSupervisorRegion> region,
+    IUserDirectory users,
     MasterOptions options)
 {
     /// <summary>Checks and submits <paramref name="text"/> for <paramref name="user"/>; the ids of the jobs it became, or why not.</summary>
@@ -50,8 +51,7 @@ internal sealed class JobGateway(
     /// <summary>Cancels job <paramref name="id"/> for <paramref name="user"/>: the submitter or a superuser may; canceling an ended job changes nothing.</summary>
     public async Task<CancelOutcome> CancelAsync(long id, ApiUser user, CancellationToken cancellationToken = default)
     {
-        var viewer = ViewerOf(user);
-        if (await FindAsync(id, viewer, cancellationToken) is not { } job)
+        if (await FindAsync(id, await ViewerAsync(user, cancellationToken), cancellationToken) is not { } job)
         {
             return CancelOutcome.NotFound;
         }
@@ -67,15 +67,17 @@ internal sealed class JobGateway(
     /// <summary>Submits job <paramref name="id"/>'s definition again (a MultiNode job's whole group), noting the original.</summary>
     public async Task<SubmissionOutcome?> ResubmitAsync(long id, ApiUser user, CancellationToken cancellationToken = default)
     {
-        if (await FindAsync(id, ViewerOf(user), cancellationToken) is not { } job)
+        if (await FindAsync(id, await ViewerAsync(user, cancellationToken), cancellationToken) is not { } job)
         {
             return null;
         }
         return await SubmitAsync(job.OriginalDefinition, user, id, cancellationToken);
     }
 
-    /// <summary>The reader's identity as the read models filter by it.</summary>
-    public static Viewer ViewerOf(ApiUser? user) => user is null ? Viewer.Anonymous : new Viewer(user.Username, user.IsSuperuser, []);
+    /// <summary>The reader's identity as the read models filter by it: name, superuser flag and groups.</summary>
+    public async Task<Viewer> ViewerAsync(ApiUser? user, CancellationToken cancellationToken = default) => user is null
+        ? Viewer.Anonymous
+        : new Viewer(user.Username, user.IsSuperuser, user.IsSuperuser ? [] : await users.GroupsOfAsync(user.Username, cancellationToken));
 
     private async Task<T> AskAsync<T>(IActorRef supervisors, IJobCommand command, CancellationToken cancellationToken)
     {

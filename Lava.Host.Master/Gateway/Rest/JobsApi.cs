@@ -34,7 +34,7 @@ internal static class JobsApi
         jobs.MapGet("/{id:long}/logs/live/", LiveLogsAsync);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IJobReadModel readModel)
+    private static async Task<IResult> ListAsync(HttpContext context, IJobReadModel readModel, JobGateway gateway)
     {
         var query = context.Request.Query;
         if (!TryReadInt(query["limit"], DefaultPageSize, 1, MaxPageSize, out var limit))
@@ -56,7 +56,7 @@ internal static class JobsApi
 
         var page = await readModel.ListAsync(
             new JobQuery(
-                JobGateway.ViewerOf(Caller(context)),
+                await gateway.ViewerAsync(Caller(context), context.RequestAborted),
                 state,
                 health,
                 Text(query["submitter"]),
@@ -88,7 +88,7 @@ internal static class JobsApi
     }
 
     private static async Task<IResult> ShowAsync(HttpContext context, long id, JobGateway gateway) =>
-        await gateway.FindAsync(id, JobGateway.ViewerOf(Caller(context)), context.RequestAborted) is { } job
+        await gateway.FindAsync(id, await gateway.ViewerAsync(Caller(context), context.RequestAborted), context.RequestAborted) is { } job
             ? Results.Ok(JobResource.From(job))
             : JobNotFound(id);
 
@@ -126,7 +126,7 @@ internal static class JobsApi
         {
             return ApiErrors.BadRequest("end", "end must be a non-negative line number");
         }
-        if (await gateway.FindAsync(id, JobGateway.ViewerOf(Caller(context)), context.RequestAborted) is null)
+        if (await gateway.FindAsync(id, await gateway.ViewerAsync(Caller(context), context.RequestAborted), context.RequestAborted) is null)
         {
             return JobNotFound(id);
         }
@@ -151,7 +151,7 @@ internal static class JobsApi
     /// </summary>
     private static async Task LiveLogsAsync(HttpContext context, long id, JobGateway gateway, JobLogStore logs)
     {
-        var viewer = JobGateway.ViewerOf(Caller(context));
+        var viewer = await gateway.ViewerAsync(Caller(context), context.RequestAborted);
         var resumeFrom = context.Request.Headers["Last-Event-ID"].ToString();
         if (!TryReadLong(resumeFrom.Length > 0 ? resumeFrom : context.Request.Query["start"], 0, out var next))
         {
