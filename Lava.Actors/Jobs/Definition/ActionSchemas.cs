@@ -22,10 +22,10 @@ internal sealed partial class ActionSchemas
         _byName = Table().ToDictionary(entry => entry.Name, entry => entry.Rule, StringComparer.Ordinal);
     }
 
-    /// <summary>Every module name LAVA 2023.01 ships (<c>deploy.sd</c> is not one: only <c>usb</c>/<c>sata</c> exist).</summary>
-    public static IReadOnlyCollection<string> Names => Lenient._byName.Keys;
-
-    /// <summary>The schema of module <paramref name="name"/>, or null when LAVA has no such module.</summary>
+    /// <summary>
+    /// The schema of module <paramref name="name"/>, or null when LAVA has no such module (2023.01 has no
+    /// <c>deploy.sd</c>: only <c>usb</c> and <c>sata</c>, although their schema takes <c>to: sd</c>).
+    /// </summary>
     public static Rule? Find(string name, bool strict) => (strict ? Strict : Lenient)._byName.GetValueOrDefault(name);
 
     /// <summary><c>timeout()</c> of <c>lava_common/schemas</c>: exactly one unit, at least 1.</summary>
