@@ -24,8 +24,12 @@ internal sealed record SchemaError(string Message, ImmutableArray<object> Path, 
 /// <summary>A check of one value at a path: null when it passes, else the first error (all LAVA reports).</summary>
 internal delegate SchemaError? Rule(ImmutableArray<object> path, object? value);
 
-/// <summary>One key of a mapping rule: a literal name or a rule on the key itself.</summary>
-internal sealed record Key(string? Literal, Rule? KeyRule, Rule Value, bool Required = false, string? Exclusive = null);
+/// <summary>
+/// One key of a mapping rule: a literal name or a rule on the key itself. A required key may carry its own message
+/// (voluptuous' <c>Required(key, msg)</c>); a required key rule is shown in the path as <see cref="Shown"/>.
+/// </summary>
+internal sealed record Key(string? Literal, Rule? KeyRule, Rule Value, bool Required = false, string? Exclusive = null,
+    string? Message = null, object? Shown = null);
 
 /// <summary>
 /// The parts of voluptuous LAVA's schemas use, with its error choice: mappings report data keys in document
@@ -43,6 +47,29 @@ internal static class Rules
 
     public static Key AnyKey(Rule keyRule, Rule value) => new(null, keyRule, value);
 
+    /// <summary><c>Required(str, msg)</c>: at least one string key; the path shows the type as Python prints it.</summary>
+    public static Key ReqAnyStr(Rule value, string message) => new(null, Str, value, Required: true, Message: message,
+        Shown: new VirtualPathComponent("class 'str'"));
+
+    /// <summary>The keys of several Python dicts merged with <c>{**a, **b}</c>: a later literal key replaces an earlier one.</summary>
+    public static Key[] Merge(params IEnumerable<Key>[] parts)
+    {
+        var merged = new List<Key>();
+        foreach (var key in parts.SelectMany(p => p))
+        {
+            var index = key.Literal is null ? -1 : merged.FindIndex(k => k.Literal == key.Literal);
+            if (index >= 0)
+            {
+                merged[index] = key;
+            }
+            else
+            {
+                merged.Add(key);
+            }
+        }
+        return [.. merged];
+    }
+
     public static readonly Rule Str = Type("str", v => v is string);
     public static readonly Rule Int = Type("int", Python.IsInt);
     public static readonly Rule Bool = Type("bool", v => v is bool);
@@ -55,6 +82,15 @@ internal static class Rules
 
     public static Rule Literal(string expected) =>
         (path, value) => value is string s && s == expected ? null : Fail(path, "not a valid value");
+
+    /// <summary>The literal <c>None</c> of a schema.</summary>
+    public static readonly Rule Null = (path, value) => value is null ? null : Fail(path, "not a valid value");
+
+    /// <summary>voluptuous' <c>Msg</c>: the inner rule's failure on the value itself gets <paramref name="message"/>.</summary>
+    public static Rule Msg(Rule inner, string message) => (path, value) =>
+        inner(path, value) is not { } error ? null
+        : error.Path.Length > path.Length + 1 ? error
+        : Fail(path, message);
 
     public static Rule Map(bool extra, params Key[] keys) => (path, value) =>
     {
@@ -95,7 +131,7 @@ internal static class Rules
             }
         }
         return keys.FirstOrDefault(k => k.Required && !found.Contains(k)) is { } missing
-            ? Fail(path.Add(missing.Literal!), "required key not provided")
+            ? Fail(path.Add(missing.Literal ?? missing.Shown!), missing.Message ?? "required key not provided")
             : null;
     };
 
@@ -168,6 +204,7 @@ internal static class Rules
         return max is { } high && length > high ? Fail(path, $"length of value must be at most {high}") : null;
     };
 
+    /// <summary>voluptuous' <c>Match</c>: Python's <c>re.match</c>, so <paramref name="pattern"/> anchors its start itself.</summary>
     public static Rule Match(Regex pattern, string? message = null) => (path, value) =>
         value is not string s ? Fail(path, "expected string or buffer")
         : pattern.IsMatch(s) ? null

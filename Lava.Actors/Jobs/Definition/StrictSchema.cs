@@ -7,25 +7,10 @@ namespace Lava.Actors.Jobs.Definition;
 /// LAVA 2023.01's strict job schema (<c>lava_common/schemas</c>), what <c>scheduler.jobs.validate</c> and
 /// <c>POST /jobs/validate/</c> apply. <see cref="Validate"/> returns null for a valid job (LAVA's <c>{}</c>), else
 /// the error as LAVA returns it: <c>path</c> as Python prints the list, <c>msg</c> without the path.
-/// Per-action checks cover the common action keys, the known methods and targets, and u-boot's <c>commands</c>;
-/// the other per-method schemas are not reproduced.
+/// Each action is then checked by the schema of its method (<see cref="ActionSchemas"/>).
 /// </summary>
 public static class StrictSchema
 {
-    private static readonly HashSet<string> KnownActions =
-    [
-        "command", "test.definition", "test.docker", "test.interactive", "test.monitor",
-        "boot.qemu", "boot.qemu_nfs", "boot.qemu_iso", "boot.u_boot", "boot.minimal", "boot.fastboot", "boot.bootloader",
-        "boot.barebox", "boot.depthcharge", "boot.grub", "boot.grub_efi", "boot.ipxe", "boot.uefi", "boot.uefi_menu",
-        "boot.kexec", "boot.lxc", "boot.docker", "boot.ssh", "boot.schroot", "boot.dfu", "boot.cmsis_dap", "boot.pyocd",
-        "boot.jlink", "boot.openocd", "boot.gdb", "boot.musca", "boot.fvp", "boot.recovery", "boot.uuu",
-        "boot.new_connection", "boot.monitor",
-        "deploy.tmpfs", "deploy.tftp", "deploy.nfs", "deploy.flasher", "deploy.fastboot", "deploy.usb", "deploy.sd",
-        "deploy.sata", "deploy.overlay", "deploy.download", "deploy.downloads", "deploy.docker", "deploy.lxc",
-        "deploy.nbd", "deploy.ssh", "deploy.isoinstaller", "deploy.iso_installer", "deploy.recovery", "deploy.uuu",
-        "deploy.u_boot_ums", "deploy.vemsd", "deploy.mps", "deploy.musca", "deploy.fvp",
-    ];
-
     /// <summary>The error of a job refused by the strict schema.</summary>
     public sealed record Error(string Path, string Message);
 
@@ -67,11 +52,11 @@ public static class StrictSchema
             }
             name = name.Replace('-', '_');
             var parts = name.Split('.').Cast<object>().ToImmutableArray();
-            if (!KnownActions.Contains(name))
+            if (ActionSchemas.Find(name, strict) is not { } rule)
             {
                 return new Error(new SchemaError("", ImmutableArray.Create<object>("actions").AddRange(parts)).PathText, "unknown action type");
             }
-            if (ActionRule(name, extra)([], data) is { } invalid)
+            if (rule([], data) is { } invalid)
             {
                 var path = ImmutableArray.Create<object>($"actions[{index}]").AddRange(parts).AddRange(invalid.Path);
                 return new Error(new SchemaError("", path).PathText, invalid.Message);
@@ -80,44 +65,11 @@ public static class StrictSchema
         return null;
     }
 
-    private static Rule Timeout(bool extra) => Any(
-        Map(extra, Req("days", Range(min: 1)), Opt("skip", Bool)),
-        Map(extra, Req("hours", Range(min: 1)), Opt("skip", Bool)),
-        Map(extra, Req("minutes", Range(min: 1)), Opt("skip", Bool)),
-        Map(extra, Req("seconds", Range(min: 1)), Opt("skip", Bool)));
-
     private static Rule Context() => Map(false, AnyKey(In(ContextVariables.All), Any(Int, Str, Seq(Any(Int, Str)))));
-
-    private static Rule ActionRule(string name, bool extra)
-    {
-        var keys = new List<Key>
-        {
-            Opt("namespace", All(Str, NotIn(["common"], "'common' is reserved"))),
-            Opt("connection-namespace", Str),
-            Opt("protocols", Anything),
-            Opt("role", Seq(Str)),
-            Opt("timeout", Timeout(extra)),
-            Opt("repeat", Range(min: 1)),
-            Opt("failure_retry", Range(min: 1)),
-        };
-        if (name.StartsWith("boot.", StringComparison.Ordinal))
-        {
-            keys.Add(Req("method", Str));
-        }
-        if (name.StartsWith("deploy.", StringComparison.Ordinal))
-        {
-            keys.Add(Req("to", Str));
-        }
-        if (name == "boot.u_boot")
-        {
-            keys.Add(Req("commands", Any(Str, Seq(Str))));
-        }
-        return Map(extra, [.. keys]);
-    }
 
     private static Rule JobRule(bool extra)
     {
-        var timeout = Timeout(extra);
+        var timeout = ActionSchemas.Timeout(extra);
         Key[] lxc = [Req("name", Str), Req("distribution", Str), Req("release", Str), Opt("arch", Str), Opt("mirror", Str),
             Opt("persist", Bool), Opt("security_mirror", Str), Opt("template", Str), Opt("timeout", timeout), Opt("verbose", Bool)];
         Rule callback = Map(extra, Req("url", Str), Opt("method", Any(Literal("GET"), Literal("POST"))), Opt("token", Str),
@@ -142,7 +94,7 @@ public static class StrictSchema
             Req("job_name", All(Str, Length(1, 200))),
             Opt("device_type", All(Str, Length(1, 200))),
             Req("timeouts", Map(extra, Req("job", timeout), Opt("action", timeout), Opt("actions", Map(extra, AnyKey(Str, timeout))),
-                Opt("connection", timeout), Opt("connections", Map(extra, AnyKey(Str, timeout))))),
+                Opt("connection", timeout), Opt("connections", Map(extra, AnyKey(Str, timeout))), Opt("queue", timeout))),
             Req("visibility", Any(Literal("public"), Literal("personal"), Map(extra, Opt("group", Seq(Str))))),
             Opt("context", Context()),
             Opt("metadata", Map(extra, AnyKey(Str, Anything))),
@@ -187,22 +139,21 @@ public static class StrictSchema
             return error;
         }
         var multinode = (job.GetValueOrDefault("protocols") as OrderedDictionary<object, object?>)?.GetValueOrDefault("lava-multinode");
-        var deviceType = job.GetValueOrDefault("device_type");
-        if (Truthy(deviceType) && Truthy(multinode))
-        {
-            return Fail([], "\"device_type\" should not be used with multinode");
-        }
-        if (!Truthy(deviceType) && !Truthy(multinode))
-        {
-            return Fail([], "\"device_type\" or multinode should be defined");
-        }
-        if (Truthy(job.GetValueOrDefault("environment")) && Truthy(multinode))
-        {
-            return Fail([], "\"environment\" should not be used with multinode");
-        }
         if (Truthy(multinode) && actions.Any(a => !a.ContainsKey("role")))
         {
             return Fail([], "Every action of a multinode job should have roles");
+        }
+        foreach (var extra in new[] { "device_type", "environment", "context", "tags" })
+        {
+            var value = job.GetValueOrDefault(extra);
+            if (Truthy(value) && Truthy(multinode))
+            {
+                return Fail([], $"\"{extra}\" should not be used with multinode");
+            }
+            if (extra == "device_type" && !Truthy(value) && !Truthy(multinode))
+            {
+                return Fail([], "\"device_type\" or multinode should be defined");
+            }
         }
         var withNamespace = actions.Count(a => a.GetValueOrDefault("namespace") is not null);
         if (withNamespace > 0 && withNamespace != actions.Count)

@@ -136,19 +136,44 @@ public sealed class SchemaSpecs
         Assert.Equal(new StrictSchema.Error("['context', 'foo']", "extra keys not allowed"), StrictSchema.Validate(tree));
     }
 
+    private const string Multinode = """
+        priority: medium
+        protocols:
+          lava-multinode:
+            roles:
+              server: {device_type: qemu, count: 1}
+
+        """;
+
     [Fact]
     public void Multinode_with_a_top_level_device_type_is_refused_by_the_strict_schema()
     {
-        var tree = Edit("priority: medium\n", """
-            priority: medium
-            protocols:
-              lava-multinode:
-                roles:
-                  server: {device_type: qemu, count: 1}
-
-            """);
+        var tree = Job(Valid.Replace("priority: medium\n", Multinode, StringComparison.Ordinal)
+            .Replace("- deploy:\n", "- deploy:\n    role: [server]\n", StringComparison.Ordinal)
+            .Replace("- boot:\n", "- boot:\n    role: [server]\n", StringComparison.Ordinal)
+            .Replace("- test:\n", "- test:\n    role: [server]\n", StringComparison.Ordinal));
 
         Assert.Equal(new StrictSchema.Error("[]", "\"device_type\" should not be used with multinode"), StrictSchema.Validate(tree));
+    }
+
+    [Fact]
+    public void A_multinode_action_without_roles_is_refused_before_the_top_level_keys_are_looked_at()
+    {
+        var tree = Edit("priority: medium\n", Multinode);
+
+        Assert.Equal(new StrictSchema.Error("[]", "Every action of a multinode job should have roles"), StrictSchema.Validate(tree));
+    }
+
+    [Fact]
+    public void Multinode_with_top_level_tags_is_refused_by_the_strict_schema()
+    {
+        var tree = Job(Valid.Replace("device_type: qemu\n", "tags: [big]\n", StringComparison.Ordinal)
+            .Replace("priority: medium\n", Multinode, StringComparison.Ordinal)
+            .Replace("- deploy:\n", "- deploy:\n    role: [server]\n", StringComparison.Ordinal)
+            .Replace("- boot:\n", "- boot:\n    role: [server]\n", StringComparison.Ordinal)
+            .Replace("- test:\n", "- test:\n    role: [server]\n", StringComparison.Ordinal));
+
+        Assert.Equal(new StrictSchema.Error("[]", "\"tags\" should not be used with multinode"), StrictSchema.Validate(tree));
     }
 
     [Fact]
