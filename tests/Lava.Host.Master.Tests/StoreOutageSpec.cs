@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Lava.Actors.Lab;
 using Lava.Actors.Lab.Store;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
 
@@ -91,6 +93,72 @@ public sealed class StoreOutageSpec : IAsyncLifetime
         var workers = await admin.GetFromJsonAsync<JsonElement>("api/v0.2/workers/");
         Assert.Equal(["w1"], workers.GetProperty("results").EnumerateArray().Select(w => w.GetProperty("hostname").GetString()));
     }
+
+    [PostgresFact]
+    public async Task Submissions_during_a_20_s_outage_must_be_accepted_or_refused_clearly_in_time_and_every_accepted_job_survive()
+    {
+        using var admin = _master!.Client();
+        (await admin.PostAsJsonAsync("api/v0.2/workers/", new { hostname = "w1" })).EnsureSuccessStatusCode();
+        var store = _master.Services.GetRequiredService<LabStore>();
+        await store.TryAddDeviceTypeAsync(DeviceType.Default("qemu"));
+        await store.TryAddDeviceAsync(new Device("qemu01", "qemu", "w1", "", "{% extends 'qemu.jinja2' %}\n", DeviceState.Idle, DeviceHealth.Good));
+        var requestTimeout = _master.Services.GetRequiredService<MasterOptions>().RequestTimeout;
+        // A request that outlives the master's own timeout by this much counts as hanging.
+        using var submitter = _master.Client();
+        submitter.Timeout = requestTimeout + TimeSpan.FromSeconds(10);
+
+        var accepted = new List<long>();
+        var refused = 0;
+        async Task SubmitAsync()
+        {
+            using var response = await submitter.PostAsJsonAsync("api/v0.2/jobs/", new { definition = OutageJob });
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                accepted.AddRange(JsonDocument.Parse(body).RootElement.GetProperty("job_ids").EnumerateArray().Select(i => i.GetInt64()));
+                return;
+            }
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"HTTP {(int)response.StatusCode} {body}");
+            Assert.False(string.IsNullOrWhiteSpace(JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()));
+            refused++;
+        }
+
+        for (var i = 0; i < 5; i++) await SubmitAsync();
+        _gate!.Shut();
+        NpgsqlConnection.ClearAllPools();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        while (outage.Elapsed < TimeSpan.FromSeconds(20)) await SubmitAsync();
+        _gate.Open();
+
+        // The master carries on by itself: a submission is accepted again once the journal's breaker closes.
+        var before = accepted.Count;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (accepted.Count == before)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no submission was accepted within 90 s of the database coming back");
+            await SubmitAsync();
+        }
+
+        Assert.True(refused > 0, "the outage refused no submission: the gate did not cut the database");
+        foreach (var id in accepted)
+        {
+            using var response = await admin.GetAsync($"api/v0.2/jobs/{id}/");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"accepted job {id}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private const string OutageJob = """
+        device_type: qemu
+        job_name: outage
+        visibility: public
+        timeouts:
+          job:
+            minutes: 10
+        actions:
+        - boot:
+            method: qemu
+            media: tmpfs
+        """;
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

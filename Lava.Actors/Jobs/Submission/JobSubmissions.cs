@@ -50,26 +50,26 @@ public sealed class JobSubmissions(LabCatalog catalog, IJobIds ids, TimeProvider
             return SubmissionOutcome.Refused(new SubmissionRefusal(RefusalKind.Problem, FirstLine(e.Message)));
         }
 
-        if (job.IsMultinode)
-        {
-            return SubmissionOutcome.Refused(new SubmissionRefusal(RefusalKind.Problem, "MultiNode jobs are not accepted yet"));
-        }
-
         var lab = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
+        return job.IsMultinode
+            ? await PrepareGroupAsync(text, tree, job, lab, submitter, originalJobId, cancellationToken).ConfigureAwait(false)
+            : await PrepareSingleAsync(text, tree, job, lab, submitter, originalJobId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SubmissionOutcome> PrepareSingleAsync(
+        string text, OrderedDictionary<object, object?> tree, JobDefinition job, LabCatalog.Snapshot lab, string submitter, long? originalJobId, CancellationToken cancellationToken)
+    {
         if (CheckDevices(lab, job.DeviceType!, job.Tags) is { } unavailable)
         {
             return SubmissionOutcome.Refused(unavailable);
         }
-        var deviceType = lab.ResolveType(job.DeviceType!)!.Name;
-
         var id = await ids.AllocateAsync(1, cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
         return SubmissionOutcome.Accepted([new JobSpec(
             id,
             submitter,
-            now,
+            time.GetUtcNow(),
             job.Name,
-            deviceType,
+            lab.ResolveType(job.DeviceType!)!.Name,
             job.Tags,
             job.Priority,
             job.Visibility,
@@ -81,6 +81,52 @@ public sealed class JobSubmissions(LabCatalog catalog, IJobIds ids, TimeProvider
             job.Timeouts.Job.Duration,
             QueueTimeout(tree),
             originalJobId)]);
+    }
+
+    /// <summary>
+    /// One job per role instance (LAVA's <c>split_multinode_yaml</c>), each checked against the lab like a single job,
+    /// with consecutive ids: the group's id is its first job's, so that <c>N.M</c> is job N + M.
+    /// </summary>
+    private async Task<SubmissionOutcome> PrepareGroupAsync(
+        string text, OrderedDictionary<object, object?> tree, JobDefinition job, LabCatalog.Snapshot lab, string submitter, long? originalJobId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<RoleJob> roles;
+        try
+        {
+            roles = MultinodeSplitter.Split(tree, Guid.NewGuid().ToString());
+        }
+        catch (MultinodeSplitException e)
+        {
+            return SubmissionOutcome.Refused(new SubmissionRefusal(RefusalKind.Problem, e.Message));
+        }
+        foreach (var role in roles.Where(r => r.DeviceBacked))
+        {
+            if (CheckDevices(lab, role.DeviceType!, role.Tags) is { } unavailable)
+            {
+                return SubmissionOutcome.Refused(unavailable);
+            }
+        }
+        var first = await ids.AllocateAsync(roles.Count, cancellationToken).ConfigureAwait(false);
+        var jobIds = Enumerable.Range(0, roles.Count).Select(i => first + i).ToList();
+        var now = time.GetUtcNow();
+        var hosts = roles.ToDictionary(r => r.Role, r => r.DeviceType, StringComparer.Ordinal);
+        return SubmissionOutcome.Accepted([.. roles.Select(role => new JobSpec(
+            first + role.SubId,
+            submitter,
+            now,
+            job.Name,
+            role.DeviceBacked ? lab.ResolveType(role.DeviceType!)!.Name : lab.ResolveType(hosts.GetValueOrDefault(role.HostRole ?? "") ?? "")?.Name ?? "",
+            role.Tags,
+            job.Priority,
+            job.Visibility,
+            HealthCheck: false,
+            RequestedDevice: null,
+            Definition: role.Definition,
+            OriginalDefinition: text,
+            new JobGroup(first, role.SubId, jobIds, role.Role, role.Essential, role.DeviceBacked),
+            job.Timeouts.Job.Duration,
+            QueueTimeout(tree),
+            originalJobId))]);
     }
 
     /// <summary>LAVA's device checks (spec §1.1 step 6): the type exists, has a device in service, and one carries every tag.</summary>

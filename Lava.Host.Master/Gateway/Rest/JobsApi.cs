@@ -24,6 +24,18 @@ internal static class JobsApi
     public static void Map(IEndpointRouteBuilder api)
     {
         var jobs = api.MapGroup("/jobs");
+        jobs.AddEndpointFilter(async (invocation, next) =>
+        {
+            try
+            {
+                return await next(invocation);
+            }
+            catch (JobsUnavailableException e)
+            {
+                invocation.HttpContext.Response.Headers.RetryAfter = "5";
+                return Results.Json(new ApiError($"{e.Message}; retry later"), statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
         jobs.MapGet("/", ListAsync);
         jobs.MapPost("/", SubmitAsync);
         jobs.MapGet("/{id:long}/", ShowAsync);
