@@ -24,6 +24,8 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
 
     private readonly ILogger _log = loggerFactory.CreateLogger("Lava.Host.Worker");
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    // Simulated jobs outlive an incarnation, as job runner processes do.
+    private readonly SimulatedRuns _simulatedRuns = new();
 
     public static string Version { get; } =
         typeof(WorkerNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
@@ -110,7 +112,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
             .WithActors((system, _) =>
             {
                 var devices = options.SimulatedDevices
-                    ? SimulatedDevices.Props(new SimulatedDeviceOptions(options.Name, options.SimulatedStepDelay, TimeSpan.FromSeconds(2)))
+                    ? SimulatedDevices.Props(new SimulatedDeviceOptions(options.Name, options.SimulatedStepDelay, TimeSpan.FromSeconds(2)), _simulatedRuns)
                     : null;
                 system.ActorOf(WorkerAgent.Props(options.Name, Version, _startedAt, devices), WorkerAgent.Name);
                 var cluster = Akka.Cluster.Cluster.Get(system);

@@ -10,17 +10,19 @@ namespace Lava.Devices.Simulation;
 /// answers the device job protocol for any device named to it. A job "runs" by writing, for each action of its
 /// definition, a start line, a result in the <c>lava</c> suite and an end line, <see cref="SimulatedDeviceOptions.StepDelay"/>
 /// apart, then ends with <c>pass</c>. It keeps each line and case until the master acknowledges it and sends the
-/// unacknowledged ones again, as a real device side must; <see cref="StopJob"/> ends the job as canceled. It runs no
-/// test on anything: real devices are driven by the device actors.
+/// unacknowledged ones again, as a real device side must; <see cref="StopJob"/> ends the job as canceled. Its runs
+/// live in a <see cref="SimulatedRuns"/> that outlives the actor, as job runners outlive a worker's actor system, so a
+/// new incarnation of the worker carries on with them. It runs no test on anything.
 /// </summary>
 public sealed class SimulatedDevices : ReceiveActor, IWithTimers
 {
     private readonly SimulatedDeviceOptions _options;
-    private readonly Dictionary<long, SimulatedRun> _runs = [];
+    private readonly Dictionary<long, SimulatedRun> _runs;
 
-    public SimulatedDevices(SimulatedDeviceOptions options)
+    public SimulatedDevices(SimulatedDeviceOptions options, SimulatedRuns runs)
     {
         _options = options;
+        _runs = runs.Runs;
         Receive<RunJob>(OnRunJob);
         Receive<QueryJob>(q => Sender.Tell(Report(q.JobId, q.Device)));
         Receive<JobProgressAck>(OnProgressAck);
@@ -32,10 +34,19 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>The props of simulated devices with <paramref name="options"/>.</summary>
-    public static Props Props(SimulatedDeviceOptions options) => Akka.Actor.Props.Create(() => new SimulatedDevices(options));
+    /// <summary>The props of simulated devices with <paramref name="options"/>, keeping their jobs in <paramref name="runs"/>.</summary>
+    public static Props Props(SimulatedDeviceOptions options, SimulatedRuns runs) => Akka.Actor.Props.Create(() => new SimulatedDevices(options, runs));
 
-    protected override void PreStart() => Timers.StartPeriodicTimer("resend", Resend.Instance, _options.ResendInterval);
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("resend", Resend.Instance, _options.ResendInterval);
+        // Runs of an earlier incarnation: their supervisors will ask again (RunJob); the jobs go on meanwhile.
+        foreach (var run in _runs.Values.Where(r => r.Ended is null))
+        {
+            run.Supervisor = null;
+            ScheduleStep(run);
+        }
+    }
 
     private void OnRunJob(RunJob run)
     {
@@ -193,7 +204,7 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
         public static readonly Resend Instance = new();
     }
 
-    private sealed class SimulatedRun(long jobId, string device, List<(LogRecord Line, TestCaseResult? Case)> script)
+    internal sealed class SimulatedRun(long jobId, string device, List<(LogRecord Line, TestCaseResult? Case)> script)
     {
         public long JobId { get; } = jobId;
         public string Device { get; } = device;
@@ -208,6 +219,12 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
         public (string Result, string ErrorType, string Errors)? Ended { get; set; }
         public IActorRef? Supervisor { get; set; }
     }
+}
+
+/// <summary>The jobs of <see cref="SimulatedDevices"/>, kept for the life of the process; used by one actor at a time.</summary>
+public sealed class SimulatedRuns
+{
+    internal Dictionary<long, SimulatedDevices.SimulatedRun> Runs { get; } = [];
 }
 
 /// <summary>How <see cref="SimulatedDevices"/> behave.</summary>

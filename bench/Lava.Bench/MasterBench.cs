@@ -171,7 +171,7 @@ internal sealed class MasterBench
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "lava.db")};Mode=ReadOnly");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM journal";
+        command.CommandText = "SELECT COUNT(*) FROM event_journal";
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
