@@ -133,7 +133,7 @@ internal static class XmlRpcCodec
 
     private static object ReadInteger(string text) =>
         long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
-            ? n is >= int.MinValue and <= int.MaxValue ? (int)n : n
+            ? n is >= int.MinValue and <= int.MaxValue ? (object)(int)n : n
             : throw new XmlRpcFormatException($"'{text}' is not an integer");
 
     private static byte[] ReadBase64(string text)

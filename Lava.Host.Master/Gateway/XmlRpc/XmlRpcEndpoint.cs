@@ -22,11 +22,9 @@ internal static class XmlRpcEndpoint
 
     public static void Map(IEndpointRouteBuilder app, XmlRpcMethods methods)
     {
-        foreach (var path in new[] { "/RPC2", "/RPC2/" })
-        {
-            app.MapGet(path, () => Results.Text(HelpText(methods), "text/plain"));
-            app.MapPost(path, (HttpContext context, ITokenStore tokens, ILogger<XmlRpcMethods> logger) => ServeAsync(context, methods, tokens, logger));
-        }
+        // Routing matches "/RPC2/" too: a trailing slash is optional for ASP.NET Core's route templates.
+        app.MapGet("/RPC2", () => Results.Text(HelpText(methods), "text/plain"));
+        app.MapPost("/RPC2", (HttpContext context, ITokenStore tokens, ILogger<XmlRpcMethods> logger) => ServeAsync(context, methods, tokens, logger));
     }
 
     /// <summary>Runs one method for <paramref name="user"/>: checks access, then calls it; faults are thrown.</summary>
