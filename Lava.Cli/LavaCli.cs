@@ -17,6 +17,8 @@ internal static class LavaCli
         var root = new RootCommand("Command-line client for the Lava board farm.");
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(WorkersCommand.Create());
+        root.Subcommands.Add(DeviceTypesCommand.Create());
+        root.Subcommands.Add(DevicesCommand.Create());
         return root;
     }
 }

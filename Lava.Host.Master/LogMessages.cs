@@ -28,6 +28,12 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "{User} {Verb} worker {Hostname}")]
     public static partial void WorkerChanged(ILogger logger, string user, string verb, string hostname);
 
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "{User} {Verb} {Kind} {Name}")]
+    public static partial void LabChanged(ILogger logger, string user, string verb, string kind, string name);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "An XML-RPC call failed")]
+    public static partial void XmlRpcFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Cluster node {Address} up with role {Role}")]
     public static partial void ClusterListening(ILogger logger, string address, string role);
 

@@ -11,7 +11,10 @@ using Lava.Actors.Persistence;
 using Lava.Actors.Security;
 using Lava.Host.Master.Admin;
 using Lava.Host.Master.Cluster;
+using Lava.Actors.Lab.Devices;
+using Lava.Host.Master.Gateway.Lab;
 using Lava.Host.Master.Gateway.Rest;
+using Lava.Host.Master.Gateway.XmlRpc;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -57,6 +60,9 @@ internal static class MasterHost
         builder.Services.AddSingleton<IWorkerRegistry>(store);
         builder.Services.AddSingleton<ITokenStore>(store);
         builder.Services.AddSingleton<IUserDirectory>(store);
+        builder.Services.AddSingleton<IDeviceRegistry>(store);
+        builder.Services.AddSingleton(DeviceTemplates.ForLab(Path.Combine(options.DataDir, "devices"), DeviceTypeDirectories(options)));
+        builder.Services.AddSingleton<LabService>();
         builder.Services.AddSingleton(authority);
         builder.Services.AddSingleton<IWorkerCertificateIssuer>(authority);
         builder.Services.AddSingleton(trust);
@@ -78,6 +84,17 @@ internal static class MasterHost
             SystemApi.Map(api, Version);
             WorkersApi.Map(api);
             UsersApi.Map(api);
+            DevicesApi.Map(api);
+            DeviceTypesApi.Map(api);
+            JobValidationApi.Map(api);
+
+            var methods = new XmlRpcMethods();
+            SystemMethods.Register(methods, Version);
+            DeviceMethods.Register(methods);
+            DeviceTypeMethods.Register(methods);
+            WorkerMethods.Register(methods);
+            JobValidationMethods.Register(methods);
+            XmlRpcEndpoint.Map(app, methods);
 
             app.Lifetime.ApplicationStarted.Register(() => OnStarted(app, options, logger));
             app.Lifetime.ApplicationStopped.Register(() => LogMessages.MasterStopped(logger));
@@ -89,6 +106,15 @@ internal static class MasterHost
             throw;
         }
     }
+
+    /// <summary>
+    /// Where the device-type templates are: <c>lava.device-types</c>, else the device-types/ shipped beside the master's
+    /// binaries. Relative paths are resolved against the current directory.
+    /// </summary>
+    private static IEnumerable<string> DeviceTypeDirectories(MasterOptions options) =>
+        options.Config.GetStringList("lava.device-types") is { Count: > 0 } configured
+            ? configured.Select(Path.GetFullPath)
+            : [Path.Combine(AppContext.BaseDirectory, "device-types")];
 
     /// <summary>The addresses Kestrel listens on, with the real port when the endpoint asked for port 0; valid once started.</summary>
     public static IReadOnlyCollection<string> HttpAddresses(WebApplication app) =>

@@ -52,6 +52,9 @@ public interface IDeviceRegistry
     /// </summary>
     Task<Device?> UpdateDeviceAsync(string hostname, DeviceChange change, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes the device <paramref name="hostname"/> and its tags; false when there was none.</summary>
+    Task<bool> RemoveDeviceAsync(string hostname, CancellationToken cancellationToken = default);
+
     /// <summary>Records the device's state; returns the updated device, or null when the hostname is unknown.</summary>
     Task<Device?> SetDeviceStateAsync(string hostname, DeviceState state, CancellationToken cancellationToken = default);
 

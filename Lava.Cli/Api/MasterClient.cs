@@ -27,9 +27,23 @@ internal sealed class MasterClient : IDisposable
     public Task<JsonElement> PostAsync(string path, object? body, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) }, cancellationToken);
 
+    public Task<JsonElement> PatchAsync(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(body) }, cancellationToken);
+
+    /// <summary>A DELETE, answered 204 without a body.</summary>
+    public Task<string> DeleteAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), text => text, cancellationToken);
+
+    /// <summary>A GET whose answer is text (a device dictionary, a template), not JSON.</summary>
+    public Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), text => text, cancellationToken);
+
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendAsync(request, text => TryParse(text) ?? throw new MasterApiException($"the master at {_url} answered with something that is not JSON"), cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, Func<string, T> read, CancellationToken cancellationToken)
     {
         using (request)
         {
@@ -50,19 +64,24 @@ internal sealed class MasterClient : IDisposable
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                var body = TryParse(text);
-                if (response.IsSuccessStatusCode && body is { } ok)
+                if (response.IsSuccessStatusCode)
                 {
-                    return ok;
+                    return read(text);
                 }
 
+                var body = TryParse(text);
+
                 var detail = body is { ValueKind: JsonValueKind.Object } error && error.TryGetProperty("detail", out var d) ? d.GetString() : null;
+                if (detail is not null && body!.Value.TryGetProperty("field", out var field) && field.GetString() is { } name)
+                {
+                    detail = $"{name}: {detail}";
+                }
+
                 detail ??= string.IsNullOrWhiteSpace(text) ? response.ReasonPhrase : text.Trim();
                 throw new MasterApiException(response.StatusCode switch
                 {
                     HttpStatusCode.Unauthorized => $"the token was refused by the master at {_url} ({detail}): pass --token, set LAVA_TOKEN, or use the master's admin.token",
                     HttpStatusCode.Forbidden => $"the master at {_url} refused: {detail} (admin verbs need a superuser's token)",
-                    _ when body is null && response.IsSuccessStatusCode => $"the master at {_url} answered with something that is not JSON",
                     _ => $"{detail} (HTTP {(int)response.StatusCode})",
                 });
             }

@@ -14,8 +14,8 @@ internal static class WorkersCommand
 {
     private const string DefaultUrl = "http://127.0.0.1:8000";
 
-    private static readonly Option<string?> Url = new("--url") { Description = "The master's HTTP address (default $LAVA_URL, else " + DefaultUrl + ").", Recursive = true };
-    private static readonly Option<string?> Token = new("--token") { Description = "An admin API token (default $LAVA_TOKEN, else the master's admin.token).", Recursive = true };
+    internal static readonly Option<string?> Url = new("--url") { Description = "The master's HTTP address (default $LAVA_URL, else " + DefaultUrl + ").", Recursive = true };
+    internal static readonly Option<string?> Token = new("--token") { Description = "An admin API token (default $LAVA_TOKEN, else the master's admin.token).", Recursive = true };
 
     public static Command Create()
     {
@@ -183,7 +183,8 @@ internal static class WorkersCommand
             : throw new CommandFailedException($"--token-file: the directory of {path} does not exist", LavaCli.ExitInvalidInput);
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, Func<MasterClient, TextWriter, Task> action, CancellationToken cancellationToken)
+    /// <summary>Connects to the master (--url, --token as described above) and runs <paramref name="action"/>, turning refusals into messages and exit codes.</summary>
+    internal static async Task<int> RunAsync(ParseResult parse, Func<MasterClient, TextWriter, Task> action, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
@@ -264,5 +265,5 @@ internal static class WorkersCommand
         return string.Join(", ", parts);
     }
 
-    private static string Text(JsonElement element, string property) => element.GetProperty(property).GetString() ?? "";
+    internal static string Text(JsonElement element, string property) => element.GetProperty(property).GetString() ?? "";
 }

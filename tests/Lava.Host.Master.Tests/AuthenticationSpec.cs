@@ -27,16 +27,40 @@ public sealed class AuthenticationSpec : IAsyncLifetime
 
     [Theory]
     [InlineData("api/v0.2/workers/")]
-    [InlineData("api/v0.2/workers/w1/")]
+    [InlineData("api/v0.2/devices/")]
+    [InlineData("api/v0.2/devicetypes/")]
     [InlineData("api/v0.2/system/whoami/")]
-    [InlineData("api/v0.2/no/such/thing/")]
-    public async Task Api_must_answer_401_with_a_json_error_without_a_token(string path)
+    public async Task Api_must_serve_reads_without_a_token(string path)
     {
         using var client = _master.Client(token: "");
 
         using var response = await client.GetAsync(path);
 
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("api/v0.2/workers/")]
+    [InlineData("api/v0.2/devices/")]
+    [InlineData("api/v0.2/devicetypes/")]
+    [InlineData("api/v0.2/jobs/validate/")]
+    public async Task Api_must_answer_401_with_a_json_error_to_writes_without_a_token(string path)
+    {
+        using var client = _master.Client(token: "");
+
+        using var response = await client.PostAsJsonAsync(path, new { hostname = "w1", name = "qemu" });
+
         await AssertUnauthorizedAsync(response, "Authentication credentials were not provided.");
+        Assert.Null(await _master.Services.GetRequiredService<IWorkerRegistry>().FindAsync("w1"));
+        Assert.Null(await _master.Services.GetRequiredService<IDeviceRegistry>().FindDeviceTypeAsync("qemu"));
+    }
+
+    [Fact]
+    public async Task Api_must_answer_401_to_a_read_with_a_wrong_token()
+    {
+        using var client = _master.Client(ApiTokens.Generate());
+
+        await AssertUnauthorizedAsync(await client.GetAsync("api/v0.2/workers/"), "Invalid token.");
     }
 
     [Fact]

@@ -25,6 +25,18 @@ public sealed class DeviceTemplates
         _source = name => templates.GetValueOrDefault(name);
     }
 
+    private DeviceTemplates(IReadOnlyList<string> searchPath, Func<string, string?> source) => (SearchPath, _source) = (searchPath, source);
+
+    /// <summary>
+    /// These templates with <c>HOSTNAME.jinja2</c> being <paramref name="dictionary"/>: a device dictionary held in the
+    /// lab database rather than in a file, rendered against the same device-type templates.
+    /// </summary>
+    public DeviceTemplates WithDevice(string hostname, string dictionary)
+    {
+        var file = hostname + ".jinja2";
+        return new DeviceTemplates(SearchPath, name => name == file ? dictionary : _source(name));
+    }
+
     /// <summary>LAVA's layout: the device dictionaries, then the device-type directories in order.</summary>
     public static DeviceTemplates ForLab(string devicesDirectory, params IEnumerable<string> deviceTypeDirectories) =>
         new([devicesDirectory, .. deviceTypeDirectories]);

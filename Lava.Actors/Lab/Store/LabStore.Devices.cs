@@ -180,6 +180,22 @@ public sealed partial class LabStore : IDeviceRegistry
     }
 
     /// <inheritdoc />
+    public Task<bool> RemoveDeviceAsync(string hostname, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hostname);
+        return RunAsync(
+            async connection =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync(Command("DELETE FROM device_tags WHERE device_hostname = @hostname", new { hostname }, cancellationToken, transaction)).ConfigureAwait(false);
+                var removed = await connection.ExecuteAsync(Command("DELETE FROM devices WHERE hostname = @hostname", new { hostname }, cancellationToken, transaction)).ConfigureAwait(false) > 0;
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return removed;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<Device?> SetDeviceStateAsync(string hostname, DeviceState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hostname);

@@ -8,7 +8,7 @@ internal static class SystemApi
     public static void Map(IEndpointRouteBuilder api, string version)
     {
         api.MapGet("/system/version/", () => Results.Ok(new { version }));
-        api.MapGet("/system/whoami/", (HttpContext context) => Results.Ok(new { user = TokenAuthentication.Caller(context).Username }));
+        api.MapGet("/system/whoami/", (HttpContext context) => Results.Ok(new { user = TokenAuthentication.OptionalCaller(context)?.Username }));
         api.MapGet("/system/cluster/", (MasterClusterAddress cluster, CertificateAuthority authority) =>
             Results.Ok(new { endpoint = cluster.HostPort, caThumbprint = authority.Thumbprint }));
     }

@@ -5,9 +5,10 @@ using Lava.Actors.Lab.Store;
 namespace Lava.Host.Master.Gateway.Rest;
 
 /// <summary>
-/// <c>Authorization: Token T</c> on everything under /api/v0.2/ except the version endpoint, which clients call
-/// before they have credentials. Answers 401 with Django REST framework's messages, else records the caller for
-/// <see cref="Caller"/>. Being the API's first middleware, it also answers 503 naming the database when the lab
+/// <c>Authorization: Token T</c> under /api/v0.2/: as LAVA's <c>IsAuthenticatedOrReadOnly</c>, a GET or HEAD without
+/// the header is served anonymously (reads of public things), every other request needs a token. A wrong token, or a
+/// token of an inactive user, is 401 even on a read. Answers 401 with Django REST framework's messages, else records
+/// the caller for <see cref="Caller"/>. Being the API's first middleware, it also answers 503 naming the database when the lab
 /// store is out of reach, whether its own token lookup or the endpoint met the outage.
 /// </summary>
 internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore tokens, JsonSerializerOptions json, ILogger<TokenAuthentication> logger)
@@ -40,13 +41,22 @@ internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore toke
         }
     }
 
-    /// <summary>The authenticated user of a request under /api/v0.2/ (the middleware let it through).</summary>
+    /// <summary>The authenticated user of a request, or null for an anonymous read.</summary>
+    public static ApiUser? OptionalCaller(HttpContext context) => context.Features.Get<ApiUser>();
+
+    /// <summary>The authenticated user of a request under /api/v0.2/ that is not a read (the middleware let it through).</summary>
     public static ApiUser Caller(HttpContext context) =>
         context.Features.Get<ApiUser>() ?? throw new InvalidOperationException("no authenticated user: the token middleware did not run");
 
     private async Task AuthenticateAsync(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0 && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            await next(context);
+            return;
+        }
+
         if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
             await RefuseAsync(context, "Authentication credentials were not provided.");

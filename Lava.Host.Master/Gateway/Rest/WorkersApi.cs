@@ -10,8 +10,6 @@ namespace Lava.Host.Master.Gateway.Rest;
 /// </summary>
 internal static class WorkersApi
 {
-    private const int DefaultPageSize = 50;
-
     public static void Map(IEndpointRouteBuilder api)
     {
         var workers = api.MapGroup("/workers");
@@ -33,26 +31,8 @@ internal static class WorkersApi
         workers.MapPost("/{hostname}/token/", IssueCertificateAsync); // the route's name before workers had certificates
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IWorkerRegistry registry)
-    {
-        var query = context.Request.Query;
-        if (!TryReadInt(query["limit"], DefaultPageSize, 1, out var limit))
-        {
-            return ApiErrors.BadRequest("limit", "limit must be a positive integer");
-        }
-
-        if (!TryReadInt(query["offset"], 0, 0, out var offset))
-        {
-            return ApiErrors.BadRequest("offset", "offset must be a non-negative integer");
-        }
-
-        var all = await registry.ListAsync(context.RequestAborted);
-        var page = all.Skip(offset).Take(limit).Select(WorkerResource.From).ToList();
-        var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}";
-        var next = offset + limit < all.Count ? $"{baseUrl}?limit={limit}&offset={offset + limit}" : null;
-        var previous = offset > 0 ? $"{baseUrl}?limit={limit}&offset={Math.Max(0, offset - limit)}" : null;
-        return Results.Ok(new Page<WorkerResource>(all.Count, next, previous, page));
-    }
+    private static async Task<IResult> ListAsync(HttpContext context, IWorkerRegistry registry) =>
+        RestRequests.Page(context, [.. (await registry.ListAsync(context.RequestAborted)).Select(WorkerResource.From)]);
 
     private static async Task<IResult> ShowAsync(string hostname, IWorkerRegistry registry, CancellationToken cancellationToken) =>
         await registry.FindAsync(hostname, cancellationToken) is { } worker
@@ -66,7 +46,7 @@ internal static class WorkersApi
             return ApiErrors.Forbidden();
         }
 
-        var (body, error) = await ReadBodyAsync<CreateWorkerRequest>(context, json);
+        var (body, error) = await RestRequests.ReadBodyAsync<CreateWorkerRequest>(context, json);
         if (error is not null)
         {
             return error;
@@ -106,7 +86,7 @@ internal static class WorkersApi
             return ApiErrors.Forbidden();
         }
 
-        var (body, error) = await ReadBodyAsync<UpdateWorkerRequest>(context, json);
+        var (body, error) = await RestRequests.ReadBodyAsync<UpdateWorkerRequest>(context, json);
         if (error is not null)
         {
             return error;
@@ -166,54 +146,5 @@ internal static class WorkersApi
         return Results.Ok(WorkerCredentialsResource.From(issued, master));
     }
 
-    private static bool IsSuperuser(HttpContext context) => TokenAuthentication.Caller(context).IsSuperuser;
-
-    /// <summary>Reads a JSON body; an empty body is null, malformed JSON a 400 on "body", a value of the wrong type a 400 naming its field.</summary>
-    private static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpContext context, JsonSerializerOptions json)
-        where T : class
-    {
-        if (context.Request.ContentLength == 0)
-        {
-            return (null, null);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return (null, ApiErrors.BadRequest("body", "the body is not valid JSON"));
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, ApiErrors.BadRequest("body", "the body must be a JSON object"));
-            }
-
-            try
-            {
-                return (document.RootElement.Deserialize<T>(json), null);
-            }
-            catch (JsonException e)
-            {
-                var field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
-                return (null, ApiErrors.BadRequest(field, $"{field} has the wrong type"));
-            }
-        }
-    }
-
-    private static bool TryReadInt(string? text, int fallback, int minimum, out int value)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= minimum;
-    }
+    private static bool IsSuperuser(HttpContext context) => RestRequests.IsSuperuser(context);
 }
