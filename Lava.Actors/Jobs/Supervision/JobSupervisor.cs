@@ -26,7 +26,8 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
     private readonly Lazy<IActorRef> _region;
     private JobRecord _job;
 
-    private JobSupervisor(long jobId, JobSupervisorSettings settings, JobSupervisorServices services, Func<IActorRef> scheduler, Func<IActorRef> region)
+    /// <summary>Created by Akka.NET from <see cref="Props"/>.</summary>
+    public JobSupervisor(long jobId, JobSupervisorSettings settings, JobSupervisorServices services, Func<IActorRef> scheduler, Func<IActorRef> region)
     {
         (_settings, _services) = (settings, services);
         (_scheduler, _region) = (new Lazy<IActorRef>(scheduler), new Lazy<IActorRef>(region));
