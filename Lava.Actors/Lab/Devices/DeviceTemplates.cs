@@ -50,18 +50,31 @@ public sealed class DeviceTemplates
     public string RenderDevice(string hostname, IReadOnlyDictionary<string, object?>? jobContext = null) =>
         Render(hostname + ".jinja2", jobContext);
 
+    /// <summary>
+    /// Renders <paramref name="dictionary"/>, the device dictionary of <paramref name="hostname"/> as the lab store holds
+    /// it, in place of any <c>HOSTNAME.jinja2</c> file; what it extends comes from the search path.
+    /// </summary>
+    public string RenderDevice(string hostname, string dictionary, IReadOnlyDictionary<string, object?>? jobContext)
+    {
+        var own = hostname + ".jinja2";
+        return Render(name => name == own ? dictionary : _source(name), own, jobContext);
+    }
+
     /// <summary>Renders <paramref name="hostname"/> and parses it as <see cref="DeviceYaml"/>: the device configuration a worker gets.</summary>
     public object? LoadDeviceConfiguration(string hostname, IReadOnlyDictionary<string, object?>? jobContext = null) =>
         DeviceYaml.Load(RenderDevice(hostname, jobContext));
 
     /// <summary>Renders any template on the search path by file name.</summary>
-    public string Render(string templateName, IReadOnlyDictionary<string, object?>? variables = null)
+    public string Render(string templateName, IReadOnlyDictionary<string, object?>? variables = null) =>
+        Render(_source, templateName, variables);
+
+    private static string Render(Func<string, string?> source, string templateName, IReadOnlyDictionary<string, object?>? variables)
     {
         var parsed = new Dictionary<string, ParsedTemplate>();
         ParsedTemplate Load(string name)
         {
             if (parsed.TryGetValue(name, out var template)) return template;
-            var text = _source(name) ?? throw new TemplateRuntimeError($"template '{name}' not found");
+            var text = source(name) ?? throw new TemplateRuntimeError($"template '{name}' not found");
             return parsed[name] = TemplateParser.Parse(name, text);
         }
 

@@ -1,0 +1,138 @@
+using Akka.Actor;
+using Akka.Event;
+using Lava.Actors.Jobs.Logs;
+using Lava.Actors.Jobs.Running;
+
+namespace Lava.Actors.Jobs.Supervision;
+
+/// <summary>
+/// The job's log lines and test cases as the device streams them, and its end. One write at a time, in arrival order;
+/// a write is acknowledged only after <see cref="JobProgressAcknowledged"/> is journaled, so the device never drops
+/// what a restarted master would not know it has.
+/// </summary>
+public sealed partial class JobSupervisor
+{
+    private readonly Queue<(object Chunk, IActorRef ReplyTo)> _chunks = new();
+    private bool _writing;
+    private (JobRunEnded End, IActorRef ReplyTo)? _end;
+
+    private void ProgressCommands()
+    {
+        Command<JobLogChunk>(chunk => Enqueue(chunk));
+        Command<JobResultsChunk>(chunk => Enqueue(chunk));
+        Command<ProgressStored>(stored =>
+        {
+            var (lines, cases) = (Math.Max(stored.LogLines, _job.LogLines), Math.Max(stored.TestCases, _job.TestCases));
+            if (lines == _job.LogLines && cases == _job.TestCases)
+            {
+                Written(stored.ReplyTo);
+                return;
+            }
+
+            Persist(new JobProgressAcknowledged(JobId, lines, cases), e =>
+            {
+                _job = _job.Apply(e);
+                Written(stored.ReplyTo);
+            });
+        });
+        Command<ProgressFailed>(failed =>
+        {
+            // Not acknowledged: the device sends it again.
+            _log.Warning("Job {JobId}: storing progress failed: {Reason}", JobId, failed.Reason);
+            _writing = false;
+            WriteNext();
+        });
+        Command<JobRunEnded>(end =>
+        {
+            _end = (end, Sender);
+            if (!_writing) TryEnd();
+        });
+    }
+
+    private void Enqueue(object chunk)
+    {
+        _chunks.Enqueue((chunk, Sender));
+        if (!_writing) WriteNext();
+    }
+
+    private void Written(IActorRef replyTo)
+    {
+        replyTo.Tell(Ack());
+        _writing = false;
+        WriteNext();
+    }
+
+    private void WriteNext()
+    {
+        while (_chunks.TryDequeue(out var next))
+        {
+            if (StartWrite(next.Chunk, next.ReplyTo)) return;
+        }
+
+        TryEnd();
+    }
+
+    /// <summary>Starts storing the chunk and returns true; false when nothing is to be stored (already answered).</summary>
+    private bool StartWrite(object chunk, IActorRef replyTo)
+    {
+        var (jobId, cases) = (JobId, _job.TestCases);
+        switch (chunk)
+        {
+            // A gap or a repeat: the acknowledgement tells the device where to carry on from.
+            case JobLogChunk log when log.FirstLine > _job.LogLines || log.FirstLine + log.Lines.Count <= _job.LogLines:
+            case JobResultsChunk results when results.FirstCase > _job.TestCases || results.FirstCase + results.Cases.Count <= _job.TestCases:
+                replyTo.Tell(Ack());
+                return false;
+            case JobLogChunk log:
+                var records = log.Lines.Select(ToRecord).ToList();
+                _services.Logs.AppendAsync(jobId, log.FirstLine, records).PipeTo(Self,
+                    success: count => new ProgressStored(count, cases, replyTo),
+                    failure: e => new ProgressFailed(e.Message));
+                break;
+            case JobResultsChunk results:
+                var logLines = _job.LogLines;
+                _services.Results.AppendAsync(jobId, results.FirstCase, results.Cases).PipeTo(Self,
+                    success: count => new ProgressStored(logLines, count, replyTo),
+                    failure: e => new ProgressFailed(e.Message));
+                break;
+        }
+
+        _writing = true;
+        return true;
+    }
+
+    /// <summary>A line that is not a LAVA log record keeps its place in the log as an error record quoting it.</summary>
+    private LogRecord ToRecord(string line)
+    {
+        try
+        {
+            return LogLine.Parse(line);
+        }
+        catch (FormatException e)
+        {
+            return LogRecord.Text(Now, "error", $"unreadable log line from the worker ({e.Message}): {line}");
+        }
+    }
+
+    /// <summary>Ends the job once everything the device reported before its end is stored (spec §5.6).</summary>
+    private void TryEnd()
+    {
+        if (_end is not ({ } end, var replyTo) || _writing) return;
+        if (_job.LogLines < end.LogLines || _job.TestCases < end.TestCases) return; // the device sends the rest again
+        _end = null;
+        var canceled = _job.State == JobState.Canceling;
+        var health = canceled ? JobHealth.Canceled : end.Result == "pass" ? JobHealth.Complete : JobHealth.Incomplete;
+        var (errorType, comment) = (end.ErrorType, end.Errors);
+        if (_timedOut && health == JobHealth.Incomplete && errorType.Length == 0) errorType = "LAVATimeout";
+        if (comment.Length == 0)
+        {
+            comment = canceled ? $"Canceled by {_job.CanceledBy}" : _timedOut && health == JobHealth.Incomplete ? TimeoutComment() : "";
+        }
+
+        Finish(health, errorType, comment, () => replyTo.Tell(new JobRunEndAck(JobId)));
+    }
+
+    private sealed record ProgressStored(long LogLines, long TestCases, IActorRef ReplyTo);
+
+    private sealed record ProgressFailed(string Reason);
+}
