@@ -58,6 +58,7 @@ public sealed class InMemoryDevices : IDeviceRegistry
     public Task<IReadOnlyList<string>> ListDeviceTypeAliasesAsync(string deviceType, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<Device>> ListDevicesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<bool> TryAddDeviceAsync(Device device, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<bool> RemoveDeviceAsync(string hostname, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<Device?> UpdateDeviceAsync(string hostname, DeviceChange change, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<Device?> SetDeviceStateAsync(string hostname, DeviceState state, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<Device?> SetDeviceHealthAsync(string hostname, DeviceHealth health, CancellationToken cancellationToken = default) => throw new NotSupportedException();
