@@ -38,7 +38,7 @@ public sealed class JobsProjection : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _applied = -1;
 
-    private JobsProjection(LabDatabase database, JobProjectionSettings settings)
+    public JobsProjection(LabDatabase database, JobProjectionSettings settings)
     {
         _database = database;
         _settings = settings;
