@@ -61,7 +61,10 @@ public sealed class JobReadModel(LabDatabase database) : IJobReadModel
         return new Page<JobRow>(count, rows);
     }
 
-    private static void AddVisibility(StringBuilder where, DynamicParameters parameters, Viewer viewer)
+    // Dapper expands a list parameter into one parameter per item on SQLite; to Npgsql it passes a native array.
+    private string InList(string parameter) => database.Provider == LabDatabaseProvider.PostgreSql ? $"= ANY(@{parameter})" : $"IN @{parameter}";
+
+    private void AddVisibility(StringBuilder where, DynamicParameters parameters, Viewer viewer)
     {
         if (viewer.IsSuperuser)
         {
@@ -78,10 +81,9 @@ public sealed class JobReadModel(LabDatabase database) : IJobReadModel
         where.Append(" AND (j.visibility = ").Append((int)JobVisibilityKind.Public).Append(" OR j.submitter = @viewer");
         if (viewer.Groups.Count > 0)
         {
-            // Dapper expands the list into one parameter per group on both engines.
             parameters.Add("viewerGroups", viewer.Groups.ToArray());
             where.Append(" OR (j.visibility = ").Append((int)JobVisibilityKind.Group)
-                .Append(" AND EXISTS (SELECT 1 FROM job_viewing_groups g WHERE g.job_id = j.id AND g.group_name IN @viewerGroups))");
+                .Append(" AND EXISTS (SELECT 1 FROM job_viewing_groups g WHERE g.job_id = j.id AND g.group_name ").Append(InList("viewerGroups")).Append("))");
         }
 
         where.Append(')');
@@ -108,7 +110,7 @@ public sealed class JobReadModel(LabDatabase database) : IJobReadModel
         }
 
         var counts = (await connection.QueryAsync<OutcomeCount>(new CommandDefinition(
-                "SELECT job_id AS JobId, result AS Result, COUNT(*) AS Count FROM test_cases WHERE job_id IN @ids GROUP BY job_id, result",
+                $"SELECT job_id AS JobId, result AS Result, COUNT(*) AS Count FROM test_cases WHERE job_id {InList("ids")} GROUP BY job_id, result",
                 new { ids = rows.Select(r => r.Id).ToArray() },
                 cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToLookup(c => c.JobId);
