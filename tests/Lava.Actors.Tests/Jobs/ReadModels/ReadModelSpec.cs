@@ -19,8 +19,8 @@ namespace Lava.Actors.Tests.Jobs.ReadModels;
 /// The job read models on one engine: the journal and the lab tables in one database, as the master has them. The
 /// specs of an engine derive from this and run each body.
 /// </summary>
-public abstract partial class ReadModelSpec(LabDatabase database, LavaPersistenceOptions journal, ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit(Configure(journal), output: output)
+public abstract partial class ReadModelSpec(LabDatabase database, LavaPersistenceOptions journal, ITestOutputHelper output, string extraConfig = "")
+    : Akka.TestKit.Xunit2.TestKit(Configure(journal, extraConfig), output: output)
 {
     protected static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
@@ -123,10 +123,10 @@ public abstract partial class ReadModelSpec(LabDatabase database, LavaPersistenc
         await connection.ExecuteAsync(sql);
     }
 
-    private static Config Configure(LavaPersistenceOptions options)
+    private static Config Configure(LavaPersistenceOptions options, string extraConfig)
     {
         LavaPersistence.PrepareStore(options);
-        return ConfigurationFactory.ParseString("akka.test.single-expect-default = 20s")
+        return ConfigurationFactory.ParseString(extraConfig + "\nakka.test.single-expect-default = 20s")
             .WithFallback(ConfigurationFactory.ParseString(LavaSerialization.Hocon + "\n" + LavaPersistence.Hocon(options)));
     }
 }
