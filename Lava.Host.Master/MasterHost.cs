@@ -5,6 +5,9 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Lava.Actors.Cluster;
 using Lava.Actors.Coordination;
+using Lava.Actors.Jobs;
+using Lava.Actors.Jobs.ReadModels;
+using Lava.Actors.Jobs.Scheduling;
 using Lava.Actors.Lab;
 using Lava.Actors.Lab.Store;
 using Lava.Actors.Persistence;
@@ -68,6 +71,11 @@ internal static class MasterHost
         builder.Services.AddSingleton(trust);
         builder.Services.AddSingleton<WorkerAdmission>();
         builder.Services.AddSingleton<WorkerAdministration>();
+        builder.Services.AddSingleton<IJobReadModel>(new JobReadModel(options.Database));
+        builder.Services.AddSingleton<IQueuedJobs>(new QueuedJobs(options.Database));
+        builder.Services.AddSingleton<IJobIds>(new JobIds(options.Database));
+        builder.Services.AddSingleton(new ResultsStore(options.Database));
+        builder.Services.AddSingleton<IJobResultsSink>(sp => sp.GetRequiredService<ResultsStore>());
         // Known once the actor system is up: with port 0 the cluster port is only bound then.
         builder.Services.AddSingleton(sp => new MasterClusterAddress(
             $"{host}:{Akka.Cluster.Cluster.Get(sp.GetRequiredService<ActorSystem>()).SelfAddress.Port}"));
@@ -137,6 +145,7 @@ internal static class MasterHost
                 new LavaNodeSettings(host, port, certificate, trust, [LavaRoles.Master], [.. seeds], options.Config, verdict => AdmitInbound(admission, verdict)),
                 services.GetRequiredService<ILoggerFactory>())
             .WithLavaPersistence(PersistenceOptions(options.Database))
+            .WithJobProjections(options.Database, lease)
             .WithActors((system, actors) =>
             {
                 system.ActorOf(WorkersActor.Props(), "workers");
@@ -171,7 +180,7 @@ internal static class MasterHost
     }
 
     /// <summary>The journal lives in the lab's database: lava.db with SQLite, the same server with PostgreSQL.</summary>
-    private static LavaPersistenceOptions PersistenceOptions(LabDatabase database) => database.Provider == LabDatabaseProvider.Sqlite
+    public static LavaPersistenceOptions PersistenceOptions(LabDatabase database) => database.Provider == LabDatabaseProvider.Sqlite
         ? new LavaPersistenceOptions(PersistenceProvider.Sqlite, database.ConnectionString) { AutoInitialize = true }
         : new LavaPersistenceOptions(PersistenceProvider.PostgreSql, database.ConnectionString) { AutoInitialize = true };
 

@@ -1,7 +1,9 @@
 using Lava.Actors.Configuration;
 using Lava.Host.Master;
+using Lava.Host.Master.Admin;
 
-const string Usage = "usage: Lava.Host.Master [--config FILE] [--http HOST:PORT] [--cluster HOST:PORT] [--data-dir DIR]";
+const string Usage = "usage: Lava.Host.Master [--config FILE] [--http HOST:PORT] [--cluster HOST:PORT] [--data-dir DIR]\n" +
+    "       Lava.Host.Master rebuild-projections [--config FILE] [--data-dir DIR]   (with the master stopped)";
 
 if (args is ["--help"] or ["-h"])
 {
@@ -9,10 +11,11 @@ if (args is ["--help"] or ["-h"])
     return 0;
 }
 
+var rebuild = args is [ProjectionRebuild.Verb, ..];
 MasterOptions options;
 try
 {
-    options = MasterOptions.Parse(args, Environment.GetEnvironmentVariable(MasterOptions.DataDirVariable));
+    options = MasterOptions.Parse(rebuild ? args[1..] : args, Environment.GetEnvironmentVariable(MasterOptions.DataDirVariable));
 }
 catch (Exception e) when (e is MasterUsageException or LavaConfigException)
 {
@@ -23,6 +26,7 @@ catch (Exception e) when (e is MasterUsageException or LavaConfigException)
 
 try
 {
+    if (rebuild) return await ProjectionRebuild.RunAsync(options);
     while (true)
     {
         await using var app = await MasterHost.CreateAsync(options);

@@ -9,5 +9,6 @@ namespace Lava.Actors.Lab.Store.Migrations;
 /// </summary>
 internal sealed class LabMigrations : IMigrationSourceItem
 {
-    public IEnumerable<Type> MigrationTypeCandidates { get; } = [typeof(M0001UsersAndApiTokens), typeof(M0002Workers), typeof(M0003DevicesAndDeviceTypes), typeof(M0006UserGroups)];
+    public IEnumerable<Type> MigrationTypeCandidates { get; } =
+        [typeof(M0001UsersAndApiTokens), typeof(M0002Workers), typeof(M0003DevicesAndDeviceTypes), typeof(M0004UserGroups), typeof(M0005JobsAndResults)];
 }

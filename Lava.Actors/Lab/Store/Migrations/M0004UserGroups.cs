@@ -3,8 +3,8 @@ using FluentMigrator;
 namespace Lava.Actors.Lab.Store.Migrations;
 
 /// <summary>Groups of users, as LAVA's (Django's) groups: what a job's <c>visibility: {group: [...]}</c> names.</summary>
-[Migration(6, "user groups")]
-internal sealed class M0006UserGroups : ForwardOnlyMigration
+[Migration(4, "user groups")]
+internal sealed class M0004UserGroups : ForwardOnlyMigration
 {
     public override void Up()
     {
