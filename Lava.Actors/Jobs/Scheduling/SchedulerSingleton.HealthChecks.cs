@@ -53,7 +53,7 @@ public sealed partial class SchedulerSingleton
         var types = ids.Devices.SelectMany(TypeOf).ToList();
         foreach (var hostname in ids.Devices) RefreshFree(hostname);
         // Devices that got no health check go back to the queue's jobs once the others are booked.
-        if (bookings.Count > 0) Book(bookings, then: () => Schedule(types));
+        if (bookings.Count > 0) Book(bookings, types);
         else Schedule(types);
     }
 

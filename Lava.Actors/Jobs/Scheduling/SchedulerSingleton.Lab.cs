@@ -108,13 +108,6 @@ public sealed partial class SchedulerSingleton
 
     private bool IsFree(string device) => !_ledger.IsBooked(device) && !_held.Contains(device) && !_awaitingHealthCheck.ContainsKey(device);
 
-    private void OnDeviceReleased(DeviceReleased released) => Free(released.JobId, released.Device, then: () =>
-    {
-        if (released.Device.Length == 0) return;
-        if (HealthAfter(released) is { } rule) WriteHealth(released.Device, rule);
-        else Schedule(TypeOf(released.Device));
-    });
-
     /// <summary>LAVA's device health after a job (spec §3.3), as a change of the stored health; null when none applies.</summary>
     private static Func<DeviceHealth, DeviceHealth>? HealthAfter(DeviceReleased released)
     {

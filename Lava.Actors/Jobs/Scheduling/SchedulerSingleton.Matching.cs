@@ -12,19 +12,18 @@ namespace Lava.Actors.Jobs.Scheduling;
 /// </summary>
 public sealed partial class SchedulerSingleton
 {
-    private void Schedule(IEnumerable<string> types)
+    /// <summary>Matches the free devices of <paramref name="types"/> with health checks and queued jobs; commits nothing.</summary>
+    private Pass RunPass(IEnumerable<string> types)
     {
-        if (!_lab.Loaded) return;
         var pass = new Pass(_time.GetUtcNow()) { BaseBusy = worker => _ledger.Busy(worker) + _awaitingHealthCheck.Values.Count(w => w == worker) };
+        if (!_lab.Loaded) return pass;
         foreach (var type in types.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             if (_lab.Type(type) is not { } deviceType) continue;
             if (DoesHealthChecks(deviceType)) HealthChecksOf(deviceType, pass);
             JobsOf(type, pass);
         }
-
-        if (pass.HealthChecks.Count > 0) CreateHealthChecks(pass.HealthChecks);
-        if (pass.Bookings.Count > 0) Book(pass.Bookings);
+        return pass;
     }
 
     private static bool DoesHealthChecks(DeviceType type) => !type.DisableHealthCheck && !string.IsNullOrWhiteSpace(type.HealthCheckJob);

@@ -92,12 +92,12 @@ public sealed partial class SchedulerSingleton : ReceivePersistentActor, IWithTi
             Schedule([queued.Spec.DeviceType]);
         });
         Command<JobDequeued>(dequeued => _queue.Remove(dequeued.JobId));
-        Command<DeviceReleased>(OnDeviceReleased);
+        Command<DeviceReleased>(released => Release(released.JobId, released.Device, HealthAfter(released)));
         Command<AssignmentAccepted>(accepted => _log.Debug("Job {JobId} accepted device {DeviceId}", accepted.JobId, accepted.Device));
         Command<AssignmentRefused>(refused =>
         {
             _log.Info("Job {JobId} refused device {DeviceId}: {Reason}", refused.JobId, refused.Device, refused.Reason);
-            Free(refused.JobId, refused.Device, then: () => Schedule(TypeOf(refused.Device)));
+            Release(refused.JobId, refused.Device, healthAfter: null);
         });
         Command<LabChanged>(changed => Load(new LabScope(changed.DeviceType, changed.Device), sweep: false));
         Command<WorkerChanged>(changed => Load(new LabScope(Worker: changed.Worker), sweep: false));
@@ -112,6 +112,7 @@ public sealed partial class SchedulerSingleton : ReceivePersistentActor, IWithTi
         Command<HealthCheckIds>(OnHealthCheckIds);
         Command<HealthCheckIdsFailed>(OnHealthCheckIdsFailed);
         Command<HealthSettled>(OnHealthSettled);
+        Command<Flush>(_ => OnFlush());
         Command<SaveSnapshotSuccess>(ok => DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "Scheduler snapshot at {SequenceNr} failed", failed.Metadata.SequenceNr));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -129,47 +130,6 @@ public sealed partial class SchedulerSingleton : ReceivePersistentActor, IWithTi
     {
         if (booking.HealthCheck is { } spec) _region.Tell(new SubmitJob(booking.JobId, spec));
         _region.Tell(new AssignDevice(booking.JobId, booking.Device, booking.Worker));
-    }
-
-    /// <summary>Journals <paramref name="bookings"/>; once committed, they count and the jobs are told, then <paramref name="then"/> runs.</summary>
-    private void Book(List<Booking> bookings, Action? then = null)
-    {
-        Persist(new DevicesBooked(bookings), booked =>
-        {
-            _ledger.Apply(booked);
-            foreach (var booking in booked.Bookings)
-            {
-                _queue.Remove(booking.JobId);
-                RefreshFree(booking.Device);
-                Tell(booking);
-            }
-            SnapshotWhenDue();
-            then?.Invoke();
-        });
-    }
-
-    /// <summary>Journals the end of the job's booking of <paramref name="device"/>, if it holds it, then runs <paramref name="then"/>.</summary>
-    private void Free(long jobId, string device, Action then)
-    {
-        if (_ledger.OfJob(jobId) is not { } booking || booking.Device != device)
-        {
-            _log.Debug("Job {JobId} does not hold device {DeviceId}: nothing to free", jobId, device);
-            return;
-        }
-        Persist(new DeviceFreed(device, jobId), freed =>
-        {
-            _ledger.Apply(freed);
-            RefreshFree(device);
-            SnapshotWhenDue();
-            then();
-        });
-    }
-
-    private void SnapshotWhenDue()
-    {
-        if (LastSequenceNr - _lastSnapshot < _settings.SnapshotEvery) return;
-        SaveSnapshot(_ledger.ToSnapshot());
-        _lastSnapshot = LastSequenceNr;
     }
 
     private string[] TypeOf(string device) => _lab.Device(device) is { } known ? [known.Device.DeviceType] : [];
