@@ -40,7 +40,7 @@ public sealed partial class SchedulerSingleton : ReceivePersistentActor, IWithTi
     private IActorRef _region = ActorRefs.Nobody;
     private long _lastSnapshot;
 
-    private SchedulerSingleton(SchedulerSettings settings, IDeviceRegistry devices, IWorkerRegistry workers, IQueuedJobs queuedJobs, IJobIds jobIds, TimeProvider time)
+    public SchedulerSingleton(SchedulerSettings settings, IDeviceRegistry devices, IWorkerRegistry workers, IQueuedJobs queuedJobs, IJobIds jobIds, TimeProvider time)
     {
         (_settings, _devices, _workers, _queuedJobs, _jobIds, _time) = (settings, devices, workers, queuedJobs, jobIds, time);
         Recover<SnapshotOffer>(offer =>
