@@ -20,8 +20,6 @@ internal sealed class BookingLedger
 
     public Booking? OfJob(long jobId) => _byJob.GetValueOrDefault(jobId);
 
-    public Booking? OfDevice(string device) => _byDevice.GetValueOrDefault(device);
-
     /// <summary>Devices of <paramref name="worker"/> held by a job (LAVA's Reserved or Running).</summary>
     public int Busy(string worker) => _busyByWorker.GetValueOrDefault(worker);
 

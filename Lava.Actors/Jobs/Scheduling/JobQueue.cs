@@ -15,13 +15,7 @@ internal sealed class JobQueue
     private readonly Dictionary<long, JobSpec> _jobs = [];
     private readonly Dictionary<string, SortedSet<JobSpec>> _byType = new(StringComparer.Ordinal);
 
-    public int Count => _jobs.Count;
-
     public IEnumerable<JobSpec> All => _jobs.Values;
-
-    public bool Contains(long jobId) => _jobs.ContainsKey(jobId);
-
-    public JobSpec? Find(long jobId) => _jobs.GetValueOrDefault(jobId);
 
     /// <summary>The waiting jobs of <paramref name="deviceType"/>, first to schedule first.</summary>
     public IEnumerable<JobSpec> OfType(string deviceType) =>

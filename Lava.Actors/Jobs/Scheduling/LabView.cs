@@ -43,8 +43,6 @@ internal sealed class LabView
 
     public IEnumerable<string> DevicesOf(string deviceType) => _byType.TryGetValue(deviceType, out var set) ? set : [];
 
-    public IEnumerable<LabDevice> DevicesOfWorker(string worker) => _devices.Values.Where(d => d.Device.Worker == worker);
-
     /// <summary>
     /// Takes the types and workers of a load, and its devices within <paramref name="scope"/> (dropping those of the
     /// scope it no longer lists). Returns the types whose devices may have changed.

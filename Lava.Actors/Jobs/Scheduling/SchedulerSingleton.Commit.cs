@@ -36,7 +36,8 @@ public sealed partial class SchedulerSingleton
             _log.Debug("Job {JobId} does not hold device {DeviceId}: nothing to free", jobId, device);
             return;
         }
-        _releases[jobId] = new PendingRelease(jobId, device, healthAfter);
+        // A MultiNode member without a device has no health to change.
+        _releases[jobId] = new PendingRelease(jobId, device, device.Length == 0 ? null : healthAfter);
         RequestFlush();
     }
 
