@@ -7,6 +7,10 @@ using Lava.Actors.Cluster;
 using Lava.Actors.Coordination;
 using Lava.Actors.Jobs;
 using Lava.Actors.Jobs.ReadModels;
+using Lava.Host.Master.Jobs;
+using Lava.Actors.Jobs.Supervision;
+using Lava.Actors.Jobs.Submission;
+using Lava.Actors.Jobs.Logs;
 using Lava.Actors.Jobs.Scheduling;
 using Lava.Actors.Lab;
 using Lava.Actors.Lab.Store;
@@ -76,6 +80,12 @@ internal static class MasterHost
         builder.Services.AddSingleton<IJobIds>(new JobIds(options.Database));
         builder.Services.AddSingleton(new ResultsStore(options.Database));
         builder.Services.AddSingleton<IJobResultsSink>(sp => sp.GetRequiredService<ResultsStore>());
+        builder.Services.AddSingleton(new JobLogStore(Path.Combine(options.DataDir, "jobs")));
+        // Submissions check the lab as of at most a second ago; lab writes through the gateway invalidate it at once.
+        builder.Services.AddSingleton(sp => new LabCatalog(sp.GetRequiredService<IDeviceRegistry>(), TimeProvider.System, TimeSpan.FromSeconds(1)));
+        builder.Services.AddSingleton(sp => new JobSubmissions(sp.GetRequiredService<LabCatalog>(), sp.GetRequiredService<IJobIds>(), TimeProvider.System));
+        builder.Services.AddSingleton<JobGateway>();
+        builder.Services.AddSingleton<WorkerAgentDirectory>();
         // Known once the actor system is up: with port 0 the cluster port is only bound then.
         builder.Services.AddSingleton(sp => new MasterClusterAddress(
             $"{host}:{Akka.Cluster.Cluster.Get(sp.GetRequiredService<ActorSystem>()).SelfAddress.Port}"));
@@ -95,6 +105,7 @@ internal static class MasterHost
             DevicesApi.Map(api);
             DeviceTypesApi.Map(api);
             JobValidationApi.Map(api);
+            JobsApi.Map(api);
 
             var methods = new XmlRpcMethods();
             SystemMethods.Register(methods, Version);
@@ -102,6 +113,7 @@ internal static class MasterHost
             DeviceTypeMethods.Register(methods);
             WorkerMethods.Register(methods);
             JobValidationMethods.Register(methods);
+            JobMethods.Register(methods);
             XmlRpcEndpoint.Map(app, methods);
 
             app.Lifetime.ApplicationStarted.Register(() => OnStarted(app, options, logger));
@@ -133,6 +145,7 @@ internal static class MasterHost
         var (host, port) = options.ClusterHostPort;
         var admission = services.GetRequiredService<WorkerAdmission>();
         var registry = services.GetRequiredService<IWorkerRegistry>();
+        var agents = services.GetRequiredService<WorkerAgentDirectory>();
         var lease = options.Database.Provider == LabDatabaseProvider.PostgreSql ? LeaseOption(options) : null;
         if (lease is not null)
         {
@@ -146,8 +159,25 @@ internal static class MasterHost
                 services.GetRequiredService<ILoggerFactory>())
             .WithLavaPersistence(PersistenceOptions(options.Database))
             .WithJobProjections(options.Database, lease)
+            .WithJobSupervisors(JobSupervisorSettings.FromConfig(options.Config), (_, _) => new JobSupervisorServices(
+                services.GetRequiredService<JobLogStore>(),
+                services.GetRequiredService<IJobResultsSink>(),
+                services.GetRequiredService<IDeviceRegistry>(),
+                services.GetRequiredService<DeviceTemplates>(),
+                agents,
+                TimeProvider.System))
+            .WithScheduler(
+                SchedulerSettings.FromConfig(options.Config),
+                services.GetRequiredService<IDeviceRegistry>(),
+                registry,
+                services.GetRequiredService<IQueuedJobs>(),
+                services.GetRequiredService<IJobIds>(),
+                TimeProvider.System,
+                lease)
             .WithActors((system, actors) =>
             {
+                // Before member admission starts: the directory must see every worker it verifies.
+                agents.Follow(system);
                 system.ActorOf(WorkersActor.Props(), "workers");
                 var members = system.ActorOf(MemberAdmissionActor.Props(trust, admission, options.IdentityTimeout), MemberAdmissionActor.Name);
                 actors.Register<MemberAdmissionActor>(members);

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Hosting;
+using Lava.Actors.Jobs.Scheduling;
 using Akka.Event;
 using Lava.Actors.Cluster;
 using Lava.Actors.Lab;
@@ -92,6 +94,8 @@ internal sealed class WorkerPresenceRecorder : ReceiveActor, IWithUnboundedStash
         var updated = await _registry.SetStateAsync(name, state, state == WorkerState.Online ? _time.GetUtcNow() : null);
         if (updated is null) _log.Warning("Worker {Hostname} is {State} in the cluster but unknown to the registry", name, state);
         else _log.Info("Worker {Hostname} is {State} (uid {Uid})", name, state, uid);
+        // The scheduler schedules on online workers only: it rereads this one now rather than at its next sweep.
+        if (ActorRegistry.For(Context.System).TryGet<SchedulerProxy>(out var scheduler)) scheduler.Tell(new WorkerChanged(name));
     }
 
     /// <summary>Sent to the recorder to stop it; the singleton manager's termination message.</summary>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Lava.Actors.Jobs.Definition;
 using Lava.Actors.Jobs.Scheduling;
+using Lava.Actors.Jobs.Submission;
 using Lava.Actors.Lab;
 using Lava.Actors.Lab.Devices;
 
@@ -12,7 +13,7 @@ namespace Lava.Host.Master.Gateway.Lab;
 /// input (throwing <see cref="LabRequestException"/> naming the field) before its one registry write, logs who changed
 /// what, and then tells the scheduler (<see cref="LabChanged"/>) when it is running.
 /// </summary>
-internal sealed class LabService(IDeviceRegistry registry, DeviceTemplates templates, ActorRegistry actors, ILogger<LabService> logger)
+internal sealed class LabService(IDeviceRegistry registry, DeviceTemplates templates, LabCatalog catalog, ActorRegistry actors, ILogger<LabService> logger)
 {
     public IDeviceRegistry Registry => registry;
 
@@ -315,6 +316,7 @@ internal sealed class LabService(IDeviceRegistry registry, DeviceTemplates templ
 
     private void Notify(LabChanged change)
     {
+        catalog.Invalidate();
         // The scheduler is registered by its own builder; until it runs there is nobody to tell.
         if (actors.TryGet<SchedulerProxy>(out var scheduler))
         {
