@@ -106,6 +106,7 @@ internal static class MasterHost
             DeviceTypesApi.Map(api);
             JobValidationApi.Map(api);
             JobsApi.Map(api);
+            ResultsApi.Map(api);
 
             var methods = new XmlRpcMethods();
             SystemMethods.Register(methods, Version);
@@ -114,6 +115,7 @@ internal static class MasterHost
             WorkerMethods.Register(methods);
             JobValidationMethods.Register(methods);
             JobMethods.Register(methods);
+            ResultMethods.Register(methods);
             XmlRpcEndpoint.Map(app, methods);
 
             app.Lifetime.ApplicationStarted.Register(() => OnStarted(app, options, logger));
