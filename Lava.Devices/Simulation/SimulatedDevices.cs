@@ -17,19 +17,21 @@ namespace Lava.Devices.Simulation;
 public sealed class SimulatedDevices : ReceiveActor, IWithTimers
 {
     private readonly SimulatedDeviceOptions _options;
+    private readonly SimulatedRuns _book;
     private readonly Dictionary<long, SimulatedRun> _runs;
 
     public SimulatedDevices(SimulatedDeviceOptions options, SimulatedRuns runs)
     {
         _options = options;
+        _book = runs;
         _runs = runs.Runs;
-        Receive<RunJob>(OnRunJob);
-        Receive<QueryJob>(q => Sender.Tell(Report(q.JobId, q.Device)));
-        Receive<JobProgressAck>(OnProgressAck);
-        Receive<JobRunEndAck>(a => _runs.Remove(a.JobId));
-        Receive<StopJob>(OnStop);
-        Receive<Step>(OnStep);
-        Receive<Resend>(_ => ResendAll());
+        Owned<RunJob>(OnRunJob);
+        Owned<QueryJob>(OnQueryJob);
+        Owned<JobProgressAck>(OnProgressAck);
+        Owned<JobRunEndAck>(a => _runs.Remove(a.JobId));
+        Owned<StopJob>(OnStop);
+        Owned<Step>(OnStep);
+        Owned<Resend>(_ => ResendAll());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -39,12 +41,44 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        lock (_book)
+        {
+            _book.Owner = Self;
+        }
         Timers.StartPeriodicTimer("resend", Resend.Instance, _options.ResendInterval);
         // Runs of an earlier incarnation: their supervisors will ask again (RunJob); the jobs go on meanwhile.
         foreach (var run in _runs.Values.Where(r => r.Ended is null))
         {
             run.Supervisor = null;
             ScheduleStep(run);
+        }
+    }
+
+    /// <summary>
+    /// Handles <typeparamref name="T"/> while this actor owns the runs; an actor of an earlier incarnation that is still
+    /// alive stops instead of touching them.
+    /// </summary>
+    private void Owned<T>(Action<T> handler) => Receive<T>(message =>
+    {
+        lock (_book)
+        {
+            if (!Equals(_book.Owner, Self))
+            {
+                Context.Stop(Self);
+                return;
+            }
+            handler(message);
+        }
+    });
+
+    /// <summary>A supervisor asking is the job's current one: it gets the report and what it has not acknowledged.</summary>
+    private void OnQueryJob(QueryJob query)
+    {
+        Sender.Tell(Report(query.JobId, query.Device));
+        if (_runs.TryGetValue(query.JobId, out var run))
+        {
+            run.Supervisor = Sender;
+            Send(run, fromAcknowledged: true);
         }
     }
 
@@ -225,6 +259,9 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
 public sealed class SimulatedRuns
 {
     internal Dictionary<long, SimulatedDevices.SimulatedRun> Runs { get; } = [];
+
+    /// <summary>The actor that may use <see cref="Runs"/>: the latest one started.</summary>
+    internal IActorRef? Owner { get; set; }
 }
 
 /// <summary>How <see cref="SimulatedDevices"/> behave.</summary>

@@ -34,14 +34,15 @@ internal sealed class MasterBench
           job:
             minutes: 10
         actions:
+        - deploy:
+            to: tmpfs
+            images:
+              kernel:
+                url: file:///srv/vmlinuz
         - boot:
             method: qemu
             media: tmpfs
-        - test:
-            definitions:
-            - from: inline
-              name: bench
-              path: inline/bench.yaml
+
         """;
 
     public async IAsyncEnumerable<Figure> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)

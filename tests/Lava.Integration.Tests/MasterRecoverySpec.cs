@@ -26,14 +26,14 @@ public sealed class MasterRecoverySpec(ITestOutputHelper output)
           job:
             minutes: 10
         actions:
+        - deploy:
+            to: tmpfs
+            images:
+              kernel:
+                url: file:///srv/vmlinuz
         - boot:
             method: qemu
             media: tmpfs
-        - test:
-            definitions:
-            - from: inline
-              name: smoke
-              path: inline/smoke.yaml
 
         """;
 
@@ -42,11 +42,12 @@ public sealed class MasterRecoverySpec(ITestOutputHelper output)
     {
         await using var cluster = new TestCluster();
         var master = await cluster.StartMasterAsync();
+        LavaProcess? worker = null;
         try
         {
             var lavacli = new Lavacli(cluster.Dir, master.Api, "admin", master.AdminToken);
             var workerConfig = cluster.WriteConfig("worker.conf", "lava.worker.simulated-devices = on\nlava.worker.simulated-step-delay = 150ms\n");
-            await cluster.StartWorkerAsync("sim-1", cluster.WriteCredentials(await master.AddWorkerAsync("sim-1")), configPath: workerConfig);
+            worker = await cluster.StartWorkerAsync("sim-1", cluster.WriteCredentials(await master.AddWorkerAsync("sim-1")), configPath: workerConfig);
             await master.WaitForWorkerStateAsync("sim-1", "Online");
             await lavacli.RunAsync("device-types", "add", "qemu");
             for (var i = 1; i <= 4; i++)
@@ -96,6 +97,7 @@ public sealed class MasterRecoverySpec(ITestOutputHelper output)
         finally
         {
             output.WriteLine(master.Process.Output);
+            output.WriteLine(worker?.Output ?? "");
         }
     }
 
