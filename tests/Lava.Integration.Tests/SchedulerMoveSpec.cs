@@ -97,8 +97,10 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
             }
 
             await a.Process.KillAsync();
-            using (var client = b.Client())
+            // Master b shares a's database, and so its admin token.
+            using (var client = new HttpClient { BaseAddress = b.Api })
             {
+                client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Token", a.AdminToken);
                 await WaitForFinishedAsync(client, Jobs);
             }
 
