@@ -19,6 +19,8 @@ internal static class LavaCli
         root.Subcommands.Add(WorkersCommand.Create());
         root.Subcommands.Add(DeviceTypesCommand.Create());
         root.Subcommands.Add(DevicesCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
+        root.Subcommands.Add(GroupsCommand.Create());
         return root;
     }
 }

@@ -18,7 +18,8 @@ namespace Lava.Bench;
 
 /// <summary>
 /// The scheduler singleton in one process on a SQLite lab store and journal, with an actor standing for the job
-/// supervisors' shard region that accepts every assignment and never releases a device.
+/// supervisors' shard region that accepts every assignment and never releases a device; then the whole master as
+/// processes (<see cref="MasterBench"/>): REST submissions, recovery and idle memory.
 /// </summary>
 internal sealed class SchedulerBench : IBenchSuite
 {
@@ -38,6 +39,10 @@ internal sealed class SchedulerBench : IBenchSuite
         yield return new Figure(Name, "submit_to_scheduled_ms_p50", p50, "ms");
         yield return new Figure(Name, "submit_to_scheduled_ms_p99", p99, "ms");
         yield return new Figure(Name, "backlog_10k_on_1k_devices_s", await BacklogAsync(), "s");
+        await foreach (var figure in new MasterBench().RunAsync(cancellationToken))
+        {
+            yield return figure;
+        }
     }
 
     /// <summary>

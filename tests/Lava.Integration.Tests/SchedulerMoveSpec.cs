@@ -57,7 +57,9 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
     private async Task RunAsync(string connection)
     {
         await using var cluster = new TestCluster();
+        // A loaded test machine makes the first shard allocations between two masters slow.
         var shared = $$"""
+            lava.http.request-timeout = 30s
             lava.database {
               provider = "postgresql"
               connection-string = "{{connection}}"
@@ -88,10 +90,16 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
 
             using (var client = a.Client())
             {
-                for (var i = 0; i < Jobs; i++)
+                var accepted = 0;
+                var deadline = DateTime.UtcNow + LavaProcesses.Dilated(TimeSpan.FromSeconds(120));
+                while (accepted < Jobs)
                 {
                     using var response = await client.PostAsJsonAsync("api/v0.2/jobs/", new { definition = Job });
-                    Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+                    var body = await response.Content.ReadAsStringAsync();
+                    // 503 is the master's clear answer while the shards settle: try again.
+                    Assert.True(response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable, body);
+                    Assert.True(DateTime.UtcNow < deadline, $"only {accepted} submissions accepted: {body}");
+                    if (response.IsSuccessStatusCode) accepted++;
                 }
                 await WaitForFinishedAsync(client, Jobs / 4);
             }
@@ -101,11 +109,12 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
             using (var client = new HttpClient { BaseAddress = b.Api })
             {
                 client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Token", a.AdminToken);
-                await WaitForFinishedAsync(client, Jobs);
+                await WaitForFinishedAsync(client, Jobs, all: true);
             }
 
             var bookings = await BookingsAsync(connection);
-            Assert.Equal(Jobs, bookings.Count);
+            // A submission answered 503 may still have been journaled: it then ran like the others.
+            Assert.True(bookings.Count >= Jobs, $"{bookings.Count} jobs ran, not {Jobs}");
             foreach (var device in bookings.GroupBy(x => x.Device))
             {
                 var ordered = device.OrderBy(x => x.Scheduled).ToList();
@@ -123,16 +132,18 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitForFinishedAsync(HttpClient client, int count)
+    /// <summary>Waits until at least <paramref name="count"/> jobs finished and, with <paramref name="all"/>, every job did.</summary>
+    private static async Task WaitForFinishedAsync(HttpClient client, int count, bool all = false)
     {
         var deadline = DateTime.UtcNow + LavaProcesses.Dilated(TimeSpan.FromSeconds(120));
-        long finished = 0;
-        while (finished < count)
+        long finished = 0, total = 0;
+        while (finished < count || (all && finished < total))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{finished} jobs finished, not {count}");
+            Assert.True(DateTime.UtcNow < deadline, $"{finished} of {total} jobs finished, not {count}");
             try
             {
                 finished = (await client.GetFromJsonAsync<JsonElement>("api/v0.2/jobs/?state=Finished&limit=1")).GetProperty("count").GetInt64();
+                total = (await client.GetFromJsonAsync<JsonElement>("api/v0.2/jobs/?limit=1")).GetProperty("count").GetInt64();
             }
             catch (HttpRequestException)
             {

@@ -109,7 +109,7 @@ public sealed class JobSubmissions(LabCatalog catalog, IJobIds ids, TimeProvider
         var first = await ids.AllocateAsync(roles.Count, cancellationToken).ConfigureAwait(false);
         var jobIds = Enumerable.Range(0, roles.Count).Select(i => first + i).ToList();
         var now = time.GetUtcNow();
-        var hosts = roles.ToDictionary(r => r.Role, r => r.DeviceType, StringComparer.Ordinal);
+        var hosts = roles.GroupBy(r => r.Role, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().DeviceType, StringComparer.Ordinal);
         return SubmissionOutcome.Accepted([.. roles.Select(role => new JobSpec(
             first + role.SubId,
             submitter,
