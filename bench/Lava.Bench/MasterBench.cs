@@ -4,18 +4,23 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Lava.Actors.Security;
+using Akka.Actor;
+using Akka.Configuration;
+using Lava.Actors.Lab.Store;
+using Lava.Actors.Persistence;
+using Lava.Actors.Wire;
+using Lava.Bench.Journal;
 using Lava.Bench.Cluster;
 using Microsoft.Data.Sqlite;
 
 namespace Lava.Bench;
 
 /// <summary>
-/// The master as users meet it, as real processes on the embedded SQLite store: a master and a worker with simulated
-/// devices (<c>lava.worker.simulated-devices</c>). Submits jobs over REST from many clients at once
-/// (<c>http_submits_per_s</c>), lets them run until the journal holds <see cref="RecoveryEvents"/> events, restarts
-/// the master and times it from start to serving every job (<c>recovery_100k_events_s</c>), then reads its resident
-/// memory once idle (<c>master_idle_rss_mb</c>).
+/// The master as a real process on the embedded SQLite store. Submits 10,000 jobs over REST from 32 clients at once onto
+/// a lab whose worker is away (<c>http_submits_per_s</c>: the gateway, LAVA's checks and the journal); adds the
+/// journaled histories of finished jobs until the journal holds <see cref="RecoveryEvents"/> events; restarts the
+/// master and times it from process start to serving every job in its list (<c>recovery_100k_events_s</c>), then
+/// reads its resident memory once idle (<c>master_idle_rss_mb</c>).
 /// </summary>
 internal sealed class MasterBench
 {
@@ -23,6 +28,9 @@ internal sealed class MasterBench
     private const int RecoveryEvents = 100_000;
     private const int Devices = 100;
     private const int Clients = 32;
+    private const int Submissions = 10_000;
+    private const int HistoryWindow = 500;
+    private static readonly TimeSpan IdleTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(15);
 
@@ -52,48 +60,48 @@ internal sealed class MasterBench
         try
         {
             var masterDll = ClusterBench.BuiltDll("Lava.Host.Master");
-            var workerDll = ClusterBench.BuiltDll("Lava.Host.Worker");
-            var config = Path.Combine(dir, "lab.conf");
-            await File.WriteAllTextAsync(config, "lava.worker.simulated-devices = on\nlava.worker.simulated-step-delay = 0s\n", cancellationToken);
             var http = $"127.0.0.1:{ClusterBench.FreeLoopbackPort()}";
-            var clusterPort = ClusterBench.FreeLoopbackPort();
             var dataDir = Path.Combine(dir, "master");
-            string[] masterArgs = ["--config", config, "--http", http, "--cluster", $"127.0.0.1:{clusterPort}", "--data-dir", dataDir];
-
+            string[] masterArgs = ["--http", http, "--cluster", $"127.0.0.1:{ClusterBench.FreeLoopbackPort()}", "--data-dir", dataDir];
             var api = new Uri($"http://{http}/api/v0.2/");
+
+            // REST submissions onto a lab whose worker is away: the gateway, the checks and the journal, nothing else.
+            double seconds;
             await using (var master = NodeProcess.Start("master", masterDll, masterArgs))
             {
                 await master.WaitForLineAsync(StartDeadline, "serving HTTP on");
                 using var client = Client(api, dataDir);
-                var credentials = await SetUpLabAsync(client, dir, cancellationToken);
-                await using var worker = NodeProcess.Start("worker", workerDll,
-                    ["--config", config, "--name", "bench-worker", "--token-file", credentials, "--data-dir", Path.Combine(dir, "worker")]);
-                await worker.WaitForLineAsync(StartDeadline, "joined the cluster");
-
-                var submitted = 0;
-                var seconds = await SubmitAsync(client, 10_000, () => Interlocked.Increment(ref submitted), cancellationToken);
-                yield return new Figure(Bench, "http_submits_per_s", 10_000 / seconds, "jobs/s");
-
-                // More jobs until the journal holds the events recovery is measured with; every job then ends.
-                while (JournalEvents(dataDir) < RecoveryEvents)
-                {
-                    await SubmitAsync(client, 5_000, () => Interlocked.Increment(ref submitted), cancellationToken);
-                    await WaitUntilFinishedAsync(client, submitted, cancellationToken);
-                }
-                await WaitUntilFinishedAsync(client, submitted, cancellationToken);
-                yield return new Figure(Bench, "recovery_journal_events", JournalEvents(dataDir), "events");
-
+                await SetUpLabAsync(client, cancellationToken);
+                await SubmitAsync(client, 500, cancellationToken);
+                seconds = await SubmitAsync(client, Submissions, cancellationToken);
+                await WaitForJobsAsync(client, Submissions + 500, cancellationToken);
                 master.Terminate();
                 await master.WaitForExitAsync(StartDeadline);
-                await using var restarted = NodeProcess.Start("master", masterDll, masterArgs);
-                var started = Stopwatch.GetTimestamp();
-                await restarted.WaitForLineAsync(StartDeadline, "serving HTTP on");
-                await WaitUntilFinishedAsync(client, submitted, cancellationToken);
-                yield return new Figure(Bench, "recovery_100k_events_s", Stopwatch.GetElapsedTime(started).TotalSeconds, "s");
-
-                await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
-                yield return new Figure(Bench, "master_idle_rss_mb", restarted.ResidentMegabytes(), "MiB");
             }
+            yield return new Figure(Bench, "http_submits_per_s", Submissions / seconds, "jobs/s");
+
+            // The history of finished jobs up to RecoveryEvents events, journaled as their supervisors would have.
+            var jobs = await WriteHistoriesAsync(dataDir, cancellationToken);
+            await using (var master = NodeProcess.Start("master", masterDll, masterArgs))
+            {
+                await master.WaitForLineAsync(StartDeadline, "serving HTTP on");
+                using var client = Client(api, dataDir);
+                await WaitForJobsAsync(client, jobs, cancellationToken);
+                master.Terminate();
+                await master.WaitForExitAsync(StartDeadline);
+            }
+            yield return new Figure(Bench, "recovery_journal_events", JournalEvents(dataDir), "events");
+
+            await using var restarted = NodeProcess.Start("master", masterDll, masterArgs);
+            var started = Stopwatch.GetTimestamp();
+            using (var client = Client(api, dataDir))
+            {
+                await WaitForJobsAsync(client, jobs, cancellationToken);
+            }
+            yield return new Figure(Bench, "recovery_100k_events_s", Stopwatch.GetElapsedTime(started).TotalSeconds, "s");
+
+            await Task.Delay(IdleTime, cancellationToken);
+            yield return new Figure(Bench, "master_idle_rss_mb", restarted.ResidentMegabytes(), "MiB");
         }
         finally
         {
@@ -108,31 +116,50 @@ internal sealed class MasterBench
         }
     }
 
-    /// <summary>A device type, <see cref="Devices"/> devices on one worker; returns the worker's credentials file.</summary>
-    private static async Task<string> SetUpLabAsync(HttpClient client, string dir, CancellationToken cancellationToken)
+    /// <summary>
+    /// Journals finished jobs' histories into the stopped master's database until it holds <see cref="RecoveryEvents"/>
+    /// events, with ids after those the master allocated; returns how many jobs the master then has.
+    /// </summary>
+    private static async Task<long> WriteHistoriesAsync(string dataDir, CancellationToken cancellationToken)
     {
-        using var worker = await client.PostAsJsonAsync("workers/", new { hostname = "bench-worker" }, cancellationToken);
-        var body = await Ok(worker, "adding the worker").Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        var c = body.GetProperty("credentials");
-        string Text(string key) => c.GetProperty(key).GetString()!;
-        var path = Path.Combine(dir, "bench-worker.credentials");
-        new WorkerCredentials(Text("name"), Text("master"), Convert.FromBase64String(Text("certificate")), Convert.FromBase64String(Text("key")),
-            Convert.FromBase64String(Text("ca"))).Write(path);
+        var database = LabDatabase.Sqlite(Path.Combine(dataDir, "lava.db"));
+        var first = Scalar(dataDir, "SELECT next_id FROM job_ids WHERE name = 'job'");
+        var count = Math.Max(0, (RecoveryEvents - JournalEvents(dataDir) + JobHistoryWriter.EventsPerJob - 1) / JobHistoryWriter.EventsPerJob);
+        var journal = new LavaPersistenceOptions(PersistenceProvider.Sqlite, database.ConnectionString);
+        var system = BenchSystem.Create(ConfigurationFactory.ParseString(LavaSerialization.Hocon + "\n" + LavaPersistence.Hocon(journal)));
+        try
+        {
+            for (var window = 0L; window < count; window += HistoryWindow)
+            {
+                var writes = Enumerable.Range(0, (int)Math.Min(HistoryWindow, count - window)).Select(i =>
+                    system.ActorOf(JobHistoryWriter.Props(first + window + i)).Ask<JobHistoryWriter.Written>(JobHistoryWriter.Write.Instance, StartDeadline, cancellationToken));
+                await Task.WhenAll(writes);
+            }
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+        Scalar(dataDir, $"UPDATE job_ids SET next_id = {first + count} WHERE name = 'job' RETURNING next_id");
+        SqliteConnection.ClearAllPools();
+        return first - 1 + count;
+    }
 
+    /// <summary>A worker (never started: jobs queue), a device type and <see cref="Devices"/> devices.</summary>
+    private static async Task SetUpLabAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        Ok(await client.PostAsJsonAsync("workers/", new { hostname = "bench-worker" }, cancellationToken), "adding the worker").Dispose();
         Ok(await client.PostAsJsonAsync("devicetypes/", new { name = "qemu" }, cancellationToken), "adding the device type").Dispose();
         for (var i = 0; i < Devices; i++)
         {
             var hostname = $"qemu-{i:D3}";
-            Ok(await client.PostAsJsonAsync("devices/", new { hostname, device_type = "qemu", worker_host = "bench-worker", health = "Good" }, cancellationToken),
+            Ok(await client.PostAsJsonAsync("devices/", new { hostname, device_type = "qemu", worker_host = "bench-worker", health = "GOOD" }, cancellationToken),
                 $"adding {hostname}").Dispose();
-            Ok(await client.PostAsJsonAsync($"devices/{hostname}/dictionary/", new { dictionary = "{% extends 'qemu.jinja2' %}\n" }, cancellationToken),
-                $"setting {hostname}'s dictionary").Dispose();
         }
-        return path;
     }
 
     /// <summary>Submits <paramref name="count"/> jobs from <see cref="Clients"/> clients at once; returns the seconds it took.</summary>
-    private static async Task<double> SubmitAsync(HttpClient client, int count, Action onSubmitted, CancellationToken cancellationToken)
+    private static async Task<double> SubmitAsync(HttpClient client, int count, CancellationToken cancellationToken)
     {
         var left = count;
         var started = Stopwatch.GetTimestamp();
@@ -142,37 +169,39 @@ internal sealed class MasterBench
             {
                 using var response = await client.PostAsJsonAsync("jobs/", new { definition = Job }, cancellationToken);
                 Ok(response, "submitting a job");
-                onSubmitted();
             }
         }));
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private static async Task WaitUntilFinishedAsync(HttpClient client, int jobs, CancellationToken cancellationToken)
+    /// <summary>Waits until the master serves and its job list holds <paramref name="jobs"/> jobs.</summary>
+    private static async Task WaitForJobsAsync(HttpClient client, long jobs, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(RunDeadline.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             try
             {
-                var page = await client.GetFromJsonAsync<JsonElement>("jobs/?state=Finished&limit=1", cancellationToken);
+                var page = await client.GetFromJsonAsync<JsonElement>("jobs/?limit=1", cancellationToken);
                 if (page.GetProperty("count").GetInt64() >= jobs) return;
             }
             catch (HttpRequestException)
             {
                 // The master is starting: it serves in a moment.
             }
-            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"{jobs} jobs did not all finish within {RunDeadline}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"the master did not list {jobs} jobs within {RunDeadline}");
+            await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
         }
     }
 
-    private static long JournalEvents(string dataDir)
+    private static long JournalEvents(string dataDir) => Scalar(dataDir, "SELECT COUNT(*) FROM event_journal");
+
+    private static long Scalar(string dataDir, string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "lava.db")};Mode=ReadOnly");
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "lava.db")}");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM event_journal";
+        command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 

@@ -127,6 +127,18 @@ public abstract partial class ReadModelSpec
         var ids = blocks.SelectMany(x => x).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => (long)i), ids.Order());
+
+        // Allocators that take the row's ids ten at a time still never share one, and a group stays consecutive.
+        var (c, d) = (new JobIds(Database, blockSize: 10), new JobIds(Database, blockSize: 10));
+        var more = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            var count = i % 3 + 1;
+            var first = await (i % 2 == 0 ? c : d).AllocateAsync(count);
+            return Enumerable.Range(0, count).Select(k => first + k).ToArray();
+        }));
+        var all = ids.Concat(more.SelectMany(x => x)).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.True(more.SelectMany(x => x).Min() > ids.Max());
     }
 
     protected async Task Appending_results_must_be_idempotent_by_position()
