@@ -60,12 +60,15 @@ public sealed class JobsProjection : ReceiveActor
 
     protected override void PreStart()
     {
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var query = PersistenceQuery.Get(Context.System);
         var (database, settings, token, self) = (_database, _settings, _stopping.Token, Self);
         var restart = RestartSettings.Create(settings.MinBackoff, settings.MaxBackoff, 0.2);
+        // The read journal is made inside the restarted source: making it asks the journal and can time out on a
+        // loaded master, which must be retried, not end the projection.
         RestartSource.OnFailuresWithBackoff(
-                () => Source.FromTask(JobProjectionTables.ReadOffsetAsync(database, ProjectionName, token))
-                    .ConcatMany(offset => journal.EventsByTag(JobEvents.Tag, Offset.Sequence(offset)))
+                () => Source.FromTask(Task.Run(() => query.ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), token))
+                    .ConcatMany(journal => Source.FromTask(JobProjectionTables.ReadOffsetAsync(database, ProjectionName, token))
+                        .ConcatMany(offset => journal.EventsByTag(JobEvents.Tag, Offset.Sequence(offset))))
                     .Via(JobProjections.Writer(database, ProjectionName, settings.BatchSize, settings.BatchWindow, token)),
                 restart)
             .Select(offset => new BatchApplied(offset))

@@ -58,7 +58,9 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(region);
-        return Akka.Actor.Props.Create(() => new JobSupervisor(jobId, settings, services, scheduler, region));
+        // By type and arguments, not an expression: one job supervisor starts per submission, and an expression's
+        // arguments are compiled each time.
+        return Akka.Actor.Props.Create(typeof(JobSupervisor), jobId, settings, services, scheduler, region);
     }
 
     private void Resume()
