@@ -41,6 +41,10 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
     /// <inheritdoc />
     public override string PersistenceId { get; }
 
+    // A job's few events replay quickly and are never snapshotted: starting without asking the snapshot store
+    // saves a database round trip for every job submitted.
+    public override Recovery Recovery { get; } = new(SnapshotSelectionCriteria.None);
+
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
