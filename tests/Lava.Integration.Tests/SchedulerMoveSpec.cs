@@ -57,9 +57,15 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
     private async Task RunAsync(string connection)
     {
         await using var cluster = new TestCluster();
-        // A loaded test machine makes the first shard allocations between two masters slow.
+        // A loaded test machine makes the first shard allocations between two masters slow. The killed master's lease
+        // must expire before the survivor's split brain resolver, with this test's short stable-after, asks for it.
         var shared = $$"""
             lava.http.request-timeout = 30s
+            lava.coordination.lease.postgresql {
+              heartbeat-timeout = 6s
+              heartbeat-interval = 1s
+              safety-margin = 2s
+            }
             lava.database {
               provider = "postgresql"
               connection-string = "{{connection}}"
