@@ -35,10 +35,10 @@ public sealed class ShardedJobSupervisorSpec : IAsyncLifetime
     {
         var types = Directory.CreateDirectory(Path.Combine(_dir, "device-types")).FullName;
         File.WriteAllText(Path.Combine(types, "board.jinja2"), SupervisedJobs.BoardTemplate);
-        var devices = new InMemoryDevices();
+        var devices = new LabDevices(_dir);
         devices.Add("dut1", SupervisedJobs.Dictionary);
         var services = new JobSupervisorServices(
-            new JobLogStore(Path.Combine(_dir, "logs")), new RecordingResultsSink(), devices,
+            new JobLogStore(Path.Combine(_dir, "logs")), new RecordingResultsSink(), devices.Store,
             DeviceTemplates.ForLab(Path.Combine(_dir, "devices"), types), _agents, TimeProvider.System);
         var journal = new LavaPersistenceOptions(PersistenceProvider.Sqlite, $"Data Source={Path.Combine(_dir, "journal.db")}") { AutoInitialize = true };
 

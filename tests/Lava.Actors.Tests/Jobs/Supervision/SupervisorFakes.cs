@@ -4,6 +4,8 @@ using Lava.Actors.Jobs;
 using Lava.Actors.Jobs.Definition;
 using Lava.Actors.Jobs.Supervision;
 using Lava.Actors.Lab;
+using Lava.Actors.Lab.Store;
+using Lava.Actors.Tests.Lab;
 
 namespace Lava.Actors.Tests.Jobs.Supervision;
 
@@ -38,33 +40,18 @@ public sealed class ProbeAgents : IWorkerAgents
     public ICanTell? AgentOf(string worker) => Agents.GetValueOrDefault(worker);
 }
 
-/// <summary>A lab of device dictionaries in memory: only <see cref="FindDeviceAsync"/> is used by the supervisors.</summary>
-public sealed class InMemoryDevices : IDeviceRegistry
+/// <summary>Device dictionaries in a real lab store (a SQLite file in the test's directory): what supervisors read.</summary>
+public sealed class LabDevices(string directory)
 {
-    public ConcurrentDictionary<string, Device> Devices { get; } = new();
+    public LabStore Store { get; } = LabStore.OpenAsync(LabDatabase.Sqlite(Path.Combine(directory, "lab.db"))).GetAwaiter().GetResult();
 
-    public void Add(string hostname, string dictionary, string worker = "w1") =>
-        Devices[hostname] = new Device(hostname, "board", worker, "", dictionary, DeviceState.Idle, DeviceHealth.Good);
-
-    public Task<Device?> FindDeviceAsync(string hostname, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Devices.GetValueOrDefault(hostname));
-
-    public Task<DeviceType?> FindDeviceTypeAsync(string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<IReadOnlyList<DeviceType>> ListDeviceTypesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<bool> TryAddDeviceTypeAsync(DeviceType deviceType, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<DeviceType?> UpdateDeviceTypeAsync(string name, DeviceTypeChange change, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<bool> TryAddDeviceTypeAliasAsync(string deviceType, string alias, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<bool> RemoveDeviceTypeAliasAsync(string alias, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<IReadOnlyList<string>> ListDeviceTypeAliasesAsync(string deviceType, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<IReadOnlyList<Device>> ListDevicesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<bool> TryAddDeviceAsync(Device device, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<bool> RemoveDeviceAsync(string hostname, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<Device?> UpdateDeviceAsync(string hostname, DeviceChange change, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<Device?> SetDeviceStateAsync(string hostname, DeviceState state, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<Device?> SetDeviceHealthAsync(string hostname, DeviceHealth health, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<bool> AddDeviceTagAsync(string hostname, string tag, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<bool> RemoveDeviceTagAsync(string hostname, string tag, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<IReadOnlyList<string>> ListDeviceTagsAsync(string hostname, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <summary>Adds the device <paramref name="hostname"/> of type <c>board</c> on <paramref name="worker"/>, both made when missing.</summary>
+    public void Add(string hostname, string dictionary, string worker = "w1")
+    {
+        Store.TryAddDeviceTypeAsync(DeviceType.Default("board")).GetAwaiter().GetResult();
+        Store.TryAddAsync(LabStoreSpec.NewWorker(worker)).GetAwaiter().GetResult();
+        Store.TryAddDeviceAsync(new Device(hostname, "board", worker, "", dictionary, DeviceState.Idle, DeviceHealth.Good)).GetAwaiter().GetResult();
+    }
 }
 
 /// <summary>Jobs and device files for the supervisor specs.</summary>

@@ -32,6 +32,7 @@ public abstract class SupervisorTestKit : Akka.TestKit.Xunit2.TestKit
         : base(Configure(persistence), output: output)
     {
         _dir = dir;
+        Devices = new LabDevices(dir);
         var types = Directory.CreateDirectory(Path.Combine(dir, "device-types")).FullName;
         File.WriteAllText(Path.Combine(types, "board.jinja2"), SupervisedJobs.BoardTemplate);
         Devices.Add(Device, SupervisedJobs.Dictionary, Worker);
@@ -41,7 +42,7 @@ public abstract class SupervisorTestKit : Akka.TestKit.Xunit2.TestKit
         Shard = CreateTestProbe("shard");
         Agents.Agents[Worker] = Agent.Ref;
         Logs = new JobLogStore(Path.Combine(dir, "logs"));
-        Services = new JobSupervisorServices(Logs, Results, Devices, DeviceTemplates.ForLab(Path.Combine(dir, "devices"), types), Agents, TimeProvider.System);
+        Services = new JobSupervisorServices(Logs, Results, Devices.Store, DeviceTemplates.ForLab(Path.Combine(dir, "devices"), types), Agents, TimeProvider.System);
     }
 
     protected TestProbe Scheduler { get; }
@@ -50,7 +51,7 @@ public abstract class SupervisorTestKit : Akka.TestKit.Xunit2.TestKit
     protected TestProbe Shard { get; }
     protected JobLogStore Logs { get; }
     protected RecordingResultsSink Results { get; } = new();
-    protected InMemoryDevices Devices { get; } = new();
+    protected LabDevices Devices { get; }
     protected ProbeAgents Agents { get; } = new();
     protected JobSupervisorServices Services { get; }
 
