@@ -77,11 +77,7 @@ internal static class JobsApi
                 Offset: offset,
                 Limit: limit),
             context.RequestAborted);
-        var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}";
-        var filters = string.Concat(query.Where(q => q.Key is not ("limit" or "offset")).Select(q => $"&{q.Key}={Uri.EscapeDataString(q.Value.ToString())}"));
-        var next = offset + limit < page.Count ? $"{baseUrl}?limit={limit}&offset={offset + limit}{filters}" : null;
-        var previous = offset > 0 ? $"{baseUrl}?limit={limit}&offset={Math.Max(0, offset - limit)}{filters}" : null;
-        return Results.Ok(new Page<JobResource>((int)page.Count, next, previous, page.Rows.Select(JobResource.From).ToList()));
+        return Results.Ok(RestRequests.PageOf(context, (int)page.Count, limit, offset, page.Rows.Select(JobResource.From).ToList()));
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext context, JobGateway gateway, JsonSerializerOptions json)
@@ -90,12 +86,16 @@ internal static class JobsApi
         {
             return ApiErrors.Unauthorized();
         }
-        var (body, error) = await ReadBodyAsync(context, json);
+        var (body, error) = await RestRequests.ReadBodyAsync<SubmitJobRequest>(context, json);
         if (error is not null)
         {
             return error;
         }
-        var outcome = await gateway.SubmitAsync(body!, user, cancellationToken: context.RequestAborted);
+        if (string.IsNullOrWhiteSpace(body?.Definition))
+        {
+            return ApiErrors.BadRequest("definition", "definition is required: the job definition as YAML or JSON text");
+        }
+        var outcome = await gateway.SubmitAsync(body.Definition, user, cancellationToken: context.RequestAborted);
         return Answer(outcome);
     }
 
@@ -212,23 +212,7 @@ internal static class JobsApi
 
     private static IResult JobNotFound(long id) => ApiErrors.NotFound($"job {id} not found");
 
-    private static ApiUser? Caller(HttpContext context) => context.Features.Get<ApiUser>();
-
-    private static async Task<(string? Definition, IResult? Error)> ReadBodyAsync(HttpContext context, JsonSerializerOptions json)
-    {
-        SubmitJobRequest? body;
-        try
-        {
-            body = await context.Request.ReadFromJsonAsync<SubmitJobRequest>(json, context.RequestAborted);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return (null, ApiErrors.BadRequest("definition", "the body must be a JSON object with a \"definition\" string"));
-        }
-        return string.IsNullOrWhiteSpace(body?.Definition)
-            ? (null, ApiErrors.BadRequest("definition", "definition is required: the job definition as YAML or JSON text"))
-            : (body.Definition, null);
-    }
+    private static ApiUser? Caller(HttpContext context) => TokenAuthentication.OptionalCaller(context);
 
     private static string? Text(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 || value[0] is null or "" ? null : value[0];
 

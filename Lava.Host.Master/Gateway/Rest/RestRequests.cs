@@ -81,11 +81,17 @@ internal static class RestRequests
             return ApiErrors.BadRequest("offset", "offset must be a non-negative integer");
         }
 
+        return Results.Ok(PageOf(context, all.Count, limit, offset, [.. all.Skip(offset).Take(limit)]));
+    }
+
+    /// <summary>LAVA's page holding <paramref name="rows"/> of <paramref name="count"/>, with its next and previous links (other filters kept).</summary>
+    public static Page<T> PageOf<T>(HttpContext context, int count, int limit, int offset, IReadOnlyList<T> rows)
+    {
         var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}";
-        var others = string.Concat(query.Where(q => q.Key is not ("limit" or "offset")).Select(q => $"&{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}"));
-        var next = offset + limit < all.Count ? $"{baseUrl}?limit={limit}&offset={offset + limit}{others}" : null;
+        var others = string.Concat(context.Request.Query.Where(q => q.Key is not ("limit" or "offset")).Select(q => $"&{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}"));
+        var next = offset + limit < count ? $"{baseUrl}?limit={limit}&offset={offset + limit}{others}" : null;
         var previous = offset > 0 ? $"{baseUrl}?limit={limit}&offset={Math.Max(0, offset - limit)}{others}" : null;
-        return Results.Ok(new Page<T>(all.Count, next, previous, [.. all.Skip(offset).Take(limit)]));
+        return new Page<T>(count, next, previous, rows);
     }
 
     private static bool TryReadInt(string? text, int fallback, int minimum, out int value)

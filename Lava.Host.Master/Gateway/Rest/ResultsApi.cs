@@ -10,20 +10,18 @@ namespace Lava.Host.Master.Gateway.Rest;
 /// </summary>
 internal static class ResultsApi
 {
-    private const int DefaultPageSize = 50;
-
     public static void Map(IEndpointRouteBuilder api)
     {
         var job = api.MapGroup("/jobs/{id:long}");
         job.MapGet("/suites/", async (HttpContext c, long id, JobGateway gateway, ResultsStore results) =>
             await VisibleAsync(c, id, gateway) is { } missing ? missing
-            : Results.Ok(Paged(c, (await results.ListSuitesAsync(id, c.RequestAborted)).Select(s => new SuiteResource(s.Id, s.JobId, s.Name)).ToList())));
+            : RestRequests.Page(c, (await results.ListSuitesAsync(id, c.RequestAborted)).Select(s => new SuiteResource(s.Id, s.JobId, s.Name)).ToList()));
         job.MapGet("/suites/{suite}/tests/", async (HttpContext c, long id, string suite, JobGateway gateway, ResultsStore results) =>
             await VisibleAsync(c, id, gateway) is { } missing ? missing
-            : Results.Ok(Paged(c, (await results.ListCasesAsync(id, SuiteName(suite, await results.ListSuitesAsync(id, c.RequestAborted)), cancellationToken: c.RequestAborted)).Select(TestResource.From).ToList())));
+            : RestRequests.Page(c, (await results.ListCasesAsync(id, SuiteName(suite, await results.ListSuitesAsync(id, c.RequestAborted)), cancellationToken: c.RequestAborted)).Select(TestResource.From).ToList()));
         job.MapGet("/tests/", async (HttpContext c, long id, JobGateway gateway, ResultsStore results) =>
             await VisibleAsync(c, id, gateway) is { } missing ? missing
-            : Results.Ok(Paged(c, (await results.ListCasesAsync(id, cancellationToken: c.RequestAborted)).Select(TestResource.From).ToList())));
+            : RestRequests.Page(c, (await results.ListCasesAsync(id, cancellationToken: c.RequestAborted)).Select(TestResource.From).ToList()));
         job.MapGet("/yaml/", (HttpContext c, long id, JobGateway gateway, ResultsStore results) =>
             ExportAsync(c, id, gateway, results, ResultsExport.Yaml, "application/yaml", "yaml"));
         job.MapGet("/csv/", (HttpContext c, long id, JobGateway gateway, ResultsStore results) =>
@@ -54,17 +52,6 @@ internal static class ResultsApi
     /// <summary>A suite named by its id (as LAVA's URLs do) or by its name.</summary>
     private static string SuiteName(string suite, IReadOnlyList<TestSuiteInfo> suites) =>
         long.TryParse(suite, out var suiteId) && suites.FirstOrDefault(s => s.Id == suiteId) is { } byId ? byId.Name : suite;
-
-    private static Page<T> Paged<T>(HttpContext context, IReadOnlyList<T> all)
-    {
-        var query = context.Request.Query;
-        var limit = int.TryParse(query["limit"], out var l) && l > 0 ? l : DefaultPageSize;
-        var offset = int.TryParse(query["offset"], out var o) && o >= 0 ? o : 0;
-        var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}";
-        var next = offset + limit < all.Count ? $"{baseUrl}?limit={limit}&offset={offset + limit}" : null;
-        var previous = offset > 0 ? $"{baseUrl}?limit={limit}&offset={Math.Max(0, offset - limit)}" : null;
-        return new Page<T>(all.Count, next, previous, all.Skip(offset).Take(limit).ToList());
-    }
 
     private sealed record SuiteResource(long Id, long Job, string Name);
 

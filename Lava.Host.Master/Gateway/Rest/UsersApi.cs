@@ -108,7 +108,7 @@ internal static partial class UsersApi
         return Results.Ok(new GroupResource(name, await directory.ListGroupMembersAsync(name, context.RequestAborted)));
     }
 
-    private static bool IsSuperuser(HttpContext context) => context.Features.Get<ApiUser>() is { IsSuperuser: true };
+    private static bool IsSuperuser(HttpContext context) => RestRequests.IsSuperuser(context);
 
     /// <summary>Django's rule for user names, which LAVA keeps: 1 to 150 of letters, digits and <c>@.+-_</c>.</summary>
     private static string? ValidateName(string? name) => name is { Length: > 0 and <= 150 } && NamePattern().IsMatch(name)
@@ -116,17 +116,7 @@ internal static partial class UsersApi
         : "a name of 1 to 150 letters, digits and @.+-_ is required";
 
     private static async Task<T?> ReadAsync<T>(HttpContext context, JsonSerializerOptions json)
-        where T : class
-    {
-        try
-        {
-            return await context.Request.ReadFromJsonAsync<T>(json, context.RequestAborted);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+        where T : class => (await RestRequests.ReadBodyAsync<T>(context, json)).Body;
 
     [GeneratedRegex("^[A-Za-z0-9@.+_-]+$")]
     private static partial Regex NamePattern();

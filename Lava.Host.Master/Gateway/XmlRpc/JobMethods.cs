@@ -181,7 +181,8 @@ internal static class JobMethods
             : outcome.Jobs.Select(j => (object?)j.DisplayId).ToList();
     }
 
-    private static async Task<JobRow> FindAsync(XmlRpcCall call, JobReference reference)
+    /// <summary>The job <paramref name="reference"/> names, once the caller may view it; else fault 404.</summary>
+    internal static async Task<JobRow> FindAsync(XmlRpcCall call, JobReference reference)
     {
         // "N.M" is the M-th job of the MultiNode group whose first job is N; a group's ids are allocated consecutively.
         var id = reference.Id + (reference.SubId ?? 0);
@@ -189,7 +190,8 @@ internal static class JobMethods
         return job is not null && (reference.SubId is null || job.GroupId == reference.Id) ? job : throw XmlRpcFault.NotFound("Job not found.");
     }
 
-    private static JobReference JobId(XmlRpcParams p, int index) => p.Raw(index) switch
+    /// <summary>A job id as LAVA takes it: an int, its text, or "N.M" for a MultiNode sub-job.</summary>
+    internal static JobReference JobId(XmlRpcParams p, int index) => p.Raw(index) switch
     {
         int i => new JobReference(i, null),
         string s when long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var id) => new JobReference(id, null),
@@ -214,5 +216,5 @@ internal static class JobMethods
 
     private static JobGateway Gateway(XmlRpcCall call) => call.Service<JobGateway>();
 
-    private readonly record struct JobReference(long Id, int? SubId);
+    internal readonly record struct JobReference(long Id, int? SubId);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Lava.Actors.Jobs.ReadModels;
-using Lava.Host.Master.Jobs;
 
 namespace Lava.Host.Master.Gateway.XmlRpc;
 
@@ -66,18 +65,5 @@ internal static class ResultMethods
     }
 
     /// <summary>The id of the job named by the first parameter, once the caller may view it.</summary>
-    private static async Task<long> FindAsync(XmlRpcCall call, XmlRpcParams p)
-    {
-        var id = p.Raw(0) switch
-        {
-            int i => i,
-            string s when long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            null => throw XmlRpcFault.BadRequest("job_id is required"),
-            var other => throw XmlRpcFault.BadRequest($"job_id: '{other}' is not a job id"),
-        };
-        var gateway = call.Service<JobGateway>();
-        return await gateway.FindAsync(id, await gateway.ViewerAsync(call.User, call.Cancellation), call.Cancellation) is not null
-            ? id
-            : throw XmlRpcFault.NotFound("Job not found.");
-    }
+    private static async Task<long> FindAsync(XmlRpcCall call, XmlRpcParams p) => (await JobMethods.FindAsync(call, JobMethods.JobId(p, 0))).Id;
 }
