@@ -82,8 +82,9 @@ internal static class MasterHost
         builder.Services.AddSingleton(new ResultsStore(options.Database));
         builder.Services.AddSingleton<IJobResultsSink>(sp => sp.GetRequiredService<ResultsStore>());
         builder.Services.AddSingleton(new JobLogStore(Path.Combine(options.DataDir, "jobs")));
-        // Submissions check the lab as of at most a second ago; lab writes through the gateway invalidate it at once.
-        builder.Services.AddSingleton(sp => new LabCatalog(sp.GetRequiredService<IDeviceRegistry>(), TimeProvider.System, TimeSpan.FromSeconds(1)));
+        // Submissions check a copy of the lab: this master's lab writes invalidate it at once, another master's show
+        // within 30 s. Reading it costs a query per device, which must not fall on every second of a burst.
+        builder.Services.AddSingleton(sp => new LabCatalog(sp.GetRequiredService<IDeviceRegistry>(), TimeProvider.System, TimeSpan.FromSeconds(30)));
         builder.Services.AddSingleton(sp => new JobSubmissions(sp.GetRequiredService<LabCatalog>(), sp.GetRequiredService<IJobIds>(), TimeProvider.System));
         builder.Services.AddSingleton<JobGateway>();
         builder.Services.AddSingleton<WorkerAgentDirectory>();
