@@ -183,6 +183,7 @@ internal static class MasterHost
                 // Before member admission starts: the directory must see every worker it verifies.
                 agents.Follow(system);
                 system.ActorOf(WorkersActor.Props(), "workers");
+                system.ActorOf(SplitBrainLeaseBroker.Props(), SplitBrainLeaseBroker.Name);
                 var members = system.ActorOf(MemberAdmissionActor.Props(trust, admission, options.IdentityTimeout), MemberAdmissionActor.Name);
                 actors.Register<MemberAdmissionActor>(members);
                 // An admin's withdrawal downs the worker's members at once; the TLS check refuses its reconnection.

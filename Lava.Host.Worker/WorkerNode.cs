@@ -2,6 +2,7 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.Hosting;
 using Lava.Actors.Cluster;
+using Lava.Actors.Coordination;
 using Lava.Actors.Security;
 using Lava.Devices.Simulation;
 using Microsoft.Extensions.DependencyInjection;
@@ -105,6 +106,13 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
             // restarts: a master still dialling it then completes its TLS handshake, whereas a port closing in the middle
             // of one fails the master's outbound handshake, which makes Akka.Remote 1.5 terminate the master's system.
             .AddHocon("akka.cluster.run-coordinated-shutdown-when-down = off", HoconAddMode.Prepend)
+            // A worker leading its side decides a partition as the masters would: with their lease, taken by one of them.
+            .AddHocon($$"""
+                akka.cluster.split-brain-resolver {
+                  active-strategy = lease-majority
+                  lease-majority.lease-implementation = "{{MastersLease.ConfigPath}}"
+                }
+                """, HoconAddMode.Prepend)
             .WithLavaNode(
                 new LavaNodeSettings(options.Hostname, options.Port, certificate, trust, [LavaRoles.Worker],
                     [LavaNode.Address(options.MasterHost, options.MasterPort)], options.Config),

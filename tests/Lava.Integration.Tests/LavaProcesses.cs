@@ -60,6 +60,29 @@ internal static partial class LavaProcesses
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range, so lower than every port <see cref="FreeLoopbackPort"/>
+    /// gives: Akka.NET makes the member with the lowest address the leader, and so the one whose split brain resolver decides.
+    /// </summary>
+    public static int FreeLoopbackPortBelowEphemeral()
+    {
+        var ephemeralFloor = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        for (var port = ephemeralFloor - 1000; port < ephemeralFloor; port++)
+        {
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try the next one.
+            }
+        }
+        throw new InvalidOperationException($"no free loopback port in the thousand below {ephemeralFloor}");
+    }
+
     public static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, IDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(file)

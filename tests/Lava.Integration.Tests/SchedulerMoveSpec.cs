@@ -10,7 +10,8 @@ namespace Lava.Integration.Tests;
 /// <summary>
 /// Two masters on one PostgreSQL database and a worker with simulated devices: SIGKILL of the master hosting the
 /// scheduler singleton moves the scheduler and the job supervisors to the other master; every job still ends exactly
-/// once and no device ever holds two jobs at once (checked on the journal's Scheduled and Finished events).
+/// once and no device ever holds two jobs at once (checked on the journal's Scheduled and Finished events). The worker
+/// leads the survivors, so the split brain decision after the kill is the worker's.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 public sealed class SchedulerMoveSpec(ITestOutputHelper output)
@@ -81,7 +82,14 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
         {
             await a.Process.WaitForLineAsync(Deadline, "Leader is moving node [Up]", b.Address);
             var lavacli = new Lavacli(cluster.Dir, a.Api, "admin", a.AdminToken);
-            var workerConfig = cluster.WriteConfig("worker.conf", "lava.worker.simulated-devices = on\nlava.worker.simulated-step-delay = 100ms\n");
+            // The worker's address is the lowest, so it leads the survivors and its split brain resolver decides:
+            // it must decide as the masters would (take their lease through master b), not down b and itself.
+            var workerConfig = cluster.WriteConfig("worker.conf", $"""
+                lava.worker.simulated-devices = on
+                lava.worker.simulated-step-delay = 100ms
+                lava.worker.endpoint = "127.0.0.1:{LavaProcesses.FreeLoopbackPortBelowEphemeral()}"
+
+                """);
             await cluster.StartWorkerAsync("sim-1", cluster.WriteCredentials(await a.AddWorkerAsync("sim-1")), configPath: workerConfig);
             await a.WaitForWorkerStateAsync("sim-1", "Online");
             await lavacli.RunAsync("device-types", "add", "qemu");
