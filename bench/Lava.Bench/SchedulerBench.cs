@@ -186,7 +186,7 @@ internal sealed class SchedulerBench : IBenchSuite
 
     private sealed class NoQueuedJobs : IQueuedJobs
     {
-        public Task<IReadOnlyList<JobSpec>> ListQueuedAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<JobSpec>>([]);
+        public Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<QueuedJob>>([]);
     }
 
     private sealed class CountingIds : IJobIds

@@ -7,5 +7,5 @@ namespace Lava.Actors.Jobs.Scheduling;
 public interface IQueuedJobs
 {
     /// <summary>Every Submitted job, oldest first.</summary>
-    Task<IReadOnlyList<JobSpec>> ListQueuedAsync(CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(CancellationToken cancellationToken = default);
 }

@@ -30,7 +30,7 @@ public sealed partial class SchedulerSingleton
     private void OnQueueLoaded(QueueLoaded loaded)
     {
         // The read models lag the supervisors: a listed job may be booked already, and a job queued since is kept.
-        foreach (var spec in loaded.Jobs.Where(s => !_ledger.IsBooked(s.Id))) _queue.Add(spec);
+        foreach (var job in loaded.Jobs.Where(j => !_ledger.IsBooked(j.Id))) _queue.Add(job);
         Load(LabScope.All, sweep: true);
     }
 
@@ -158,7 +158,7 @@ public sealed partial class SchedulerSingleton
         Schedule(TypeOf(settled.Device));
     }
 
-    private sealed record QueueLoaded(IReadOnlyList<JobSpec> Jobs) : INoSerializationVerificationNeeded;
+    private sealed record QueueLoaded(IReadOnlyList<QueuedJob> Jobs) : INoSerializationVerificationNeeded;
 
     private sealed record LabLoaded(long Seq, LabScope Scope, IReadOnlyList<DeviceType> Types, IReadOnlyList<Worker> Workers, IReadOnlyList<LabDevice> Devices, bool Sweep)
         : INoSerializationVerificationNeeded;

@@ -86,7 +86,7 @@ public sealed partial class SchedulerSingleton
     }
 
     /// <summary>The first free device (by hostname) that <paramref name="job"/> may run on, its worker under its job limit.</summary>
-    private LabDevice? FindDevice(JobSpec job, List<LabDevice> candidates, Pass pass, List<LabDevice> alsoTaken)
+    private LabDevice? FindDevice(QueuedJob job, List<LabDevice> candidates, Pass pass, List<LabDevice> alsoTaken)
     {
         foreach (var device in candidates)
         {
@@ -97,7 +97,7 @@ public sealed partial class SchedulerSingleton
         return null;
     }
 
-    private static bool Fits(JobSpec job, LabDevice device) =>
+    private static bool Fits(QueuedJob job, LabDevice device) =>
         device.Device.DeviceType == job.DeviceType
         && (job.RequestedDevice is null || job.RequestedDevice == device.Hostname)
         && (device.Device.Health != DeviceHealth.Looping || job.HealthCheck)
@@ -181,7 +181,7 @@ public sealed partial class SchedulerSingleton
             _takenOfType[device.Device.DeviceType] = _takenOfType.GetValueOrDefault(device.Device.DeviceType) + 1;
         }
 
-        public void Book(JobSpec job, LabDevice device)
+        public void Book(QueuedJob job, LabDevice device)
         {
             Take(device);
             Jobs.Add(job.Id);
@@ -189,7 +189,7 @@ public sealed partial class SchedulerSingleton
         }
 
         /// <summary>A MultiNode member that needs no device: it runs on <paramref name="worker"/>, its group's.</summary>
-        public void Book(JobSpec job, string worker)
+        public void Book(QueuedJob job, string worker)
         {
             Jobs.Add(job.Id);
             Bookings.Add(new Booking(job.Id, "", worker, Now));

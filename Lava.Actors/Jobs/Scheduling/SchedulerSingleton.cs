@@ -88,7 +88,7 @@ public sealed partial class SchedulerSingleton : ReceivePersistentActor, IWithTi
         Command<JobQueued>(queued =>
         {
             // A booked job's supervisor may announce it again (its recovery); the booking stands.
-            if (_ledger.IsBooked(queued.Spec.Id) || !_queue.Add(queued.Spec)) return;
+            if (_ledger.IsBooked(queued.Spec.Id) || !_queue.Add(QueuedJob.Of(queued.Spec))) return;
             Schedule([queued.Spec.DeviceType]);
         });
         Command<JobDequeued>(dequeued => _queue.Remove(dequeued.JobId));

@@ -1,6 +1,7 @@
 using Lava.Actors.Jobs;
 using Lava.Actors.Jobs.Definition;
 using Lava.Actors.Jobs.ReadModels;
+using Lava.Actors.Jobs.Scheduling;
 using Lava.Actors.Jobs.Supervision;
 using Lava.Actors.Lab;
 using Xunit;
@@ -15,7 +16,11 @@ public abstract partial class ReadModelSpec
         await StartProjectionAsync();
         await PersistAsync(new JobSubmitted(1, Spec(1)), new JobSubmitted(2, Spec(2)));
         await AwaitJobAsync(2, r => r.State == JobState.Submitted);
-        Assert.Equal([1L, 2L], (await new QueuedJobs(Database).ListQueuedAsync()).Select(s => s.Id));
+        var queued = await new QueuedJobs(Database).ListQueuedAsync();
+        Assert.Equal([1L, 2L], queued.Select(s => s.Id));
+        // The scheduler's record of a job keeps every field it orders and matches on (the tags are a list: by content).
+        Assert.Equal(QueuedJob.Of(Spec(2)) with { Tags = queued[1].Tags }, queued[1]);
+        Assert.Equal(Spec(2).Tags, queued[1].Tags);
 
         await PersistAsync(new JobScheduled(1, "qemu01", "w1", Start.AddMinutes(5)));
         await AwaitJobAsync(1, r => r.State == JobState.Scheduled && r.Device == "qemu01" && r.Worker == "w1");

@@ -145,9 +145,9 @@ public abstract class SchedulerTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLife
     {
         public List<JobSpec> Jobs { get; } = [];
 
-        public Task<IReadOnlyList<JobSpec>> ListQueuedAsync(CancellationToken cancellationToken = default)
+        public Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(CancellationToken cancellationToken = default)
         {
-            lock (Jobs) return Task.FromResult<IReadOnlyList<JobSpec>>([.. Jobs]);
+            lock (Jobs) return Task.FromResult<IReadOnlyList<QueuedJob>>([.. Jobs.Select(QueuedJob.Of)]);
         }
     }
 
