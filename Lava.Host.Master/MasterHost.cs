@@ -170,6 +170,7 @@ internal static class MasterHost
                 services.GetRequiredService<DeviceTemplates>(),
                 agents,
                 TimeProvider.System))
+            .WithJobIntake()
             .WithScheduler(
                 SchedulerSettings.FromConfig(options.Config),
                 services.GetRequiredService<IDeviceRegistry>(),
