@@ -25,7 +25,7 @@ public sealed class JobIntake : ReceiveActor
     private const int InstanceId = 1;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IActorRef _journal = Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(null);
+    private readonly IActorRef _journal;
     private readonly string _writerGuid = Guid.NewGuid().ToString();
     private readonly Lazy<IActorRef> _scheduler;
     private readonly Dictionary<long, Exception> _failed = [];
@@ -34,9 +34,10 @@ public sealed class JobIntake : ReceiveActor
     private int _unanswered;
 
     /// <summary>Created by Akka.NET from <see cref="Props"/>.</summary>
-    public JobIntake(Func<IActorRef> scheduler)
+    public JobIntake(Func<IActorRef> scheduler, IActorRef? journal)
     {
         _scheduler = new Lazy<IActorRef>(scheduler);
+        _journal = journal ?? Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(null);
         Receive<JournalJobs>(journal =>
         {
             _waiting.Add(new Submission(journal.Jobs, Sender));
@@ -51,12 +52,12 @@ public sealed class JobIntake : ReceiveActor
 
     /// <summary>
     /// The intake; <paramref name="scheduler"/> gives the scheduler proxy, looked up when the first jobs are journaled
-    /// (its builder may come later).
+    /// (its builder may come later). It writes to <paramref name="journal"/>, the default journal when null.
     /// </summary>
-    public static Props Props(Func<IActorRef> scheduler)
+    public static Props Props(Func<IActorRef> scheduler, IActorRef? journal = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
-        return Akka.Actor.Props.Create(() => new JobIntake(scheduler));
+        return Akka.Actor.Props.Create(() => new JobIntake(scheduler, journal));
     }
 
     /// <summary>Journals every job waiting, one atomic write per job, all in one <see cref="WriteMessages"/>.</summary>
