@@ -77,8 +77,8 @@ internal static class MasterHost
         builder.Services.AddSingleton<WorkerAdministration>();
         builder.Services.AddSingleton<IJobReadModel>(new JobReadModel(options.Database));
         builder.Services.AddSingleton<IQueuedJobs>(new QueuedJobs(options.Database));
-        // Twenty ids per database write: a burst of submissions does not queue on the job_ids row.
-        builder.Services.AddSingleton<IJobIds>(new JobIds(options.Database, blockSize: 20));
+        // A hundred ids per database write: a burst of submissions does not queue on the job_ids row (a restart skips at most 99).
+        builder.Services.AddSingleton<IJobIds>(new JobIds(options.Database, blockSize: 100));
         builder.Services.AddSingleton(new ResultsStore(options.Database));
         builder.Services.AddSingleton<IJobResultsSink>(sp => sp.GetRequiredService<ResultsStore>());
         builder.Services.AddSingleton(new JobLogStore(Path.Combine(options.DataDir, "jobs")));
@@ -170,6 +170,7 @@ internal static class MasterHost
                 services.GetRequiredService<DeviceTemplates>(),
                 agents,
                 TimeProvider.System))
+            .WithJobIntake()
             .WithScheduler(
                 SchedulerSettings.FromConfig(options.Config),
                 services.GetRequiredService<IDeviceRegistry>(),

@@ -10,14 +10,15 @@ using Lava.Actors.Lab;
 namespace Lava.Host.Master.Jobs;
 
 /// <summary>
-/// What REST and XML-RPC do with jobs, once: submit (check, allocate ids, hand each job to its supervisor and wait for
-/// the journal to hold it), show (the read model, or the supervisor when the read model has not caught up yet), cancel
+/// What REST and XML-RPC do with jobs, once: submit (check, allocate ids, hand the jobs to the <see cref="JobIntake"/> and
+/// wait for the journal to hold them), show (the read model, or the supervisor when the read model has not caught up yet), cancel
 /// and resubmit with LAVA's permission rules. Asks actors and never blocks them; an answer that does not come within
 /// <see cref="MasterOptions.RequestTimeout"/> is a <see cref="JobsUnavailableException"/> (HTTP 503, XML-RPC fault).
 /// </summary>
 internal sealed class JobGateway(
     JobSubmissions submissions,
     IJobReadModel readModel,
+    IRequiredActor<JobIntake> intake,
     IRequiredActor<JobSupervisorRegion> region,
     IUserDirectory users,
     MasterOptions options)
@@ -30,9 +31,19 @@ internal sealed class JobGateway(
         {
             return outcome;
         }
-        var supervisors = await region.GetAsync(cancellationToken);
-        await Task.WhenAll(outcome.Jobs.Select(spec => AskAsync<JobAccepted>(supervisors, new SubmitJob(spec.Id, spec), cancellationToken)));
-        return outcome;
+        var jobs = await intake.GetAsync(cancellationToken);
+        object answer;
+        try
+        {
+            answer = await jobs.Ask(new JournalJobs(outcome.Jobs), options.RequestTimeout, cancellationToken);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new JobsUnavailableException($"jobs {Ids(outcome)} were not journaled within {options.RequestTimeout.TotalSeconds:0.#} s (is the database reachable?)", e);
+        }
+        return answer is JobsNotJournaled failed
+            ? throw new JobsUnavailableException($"jobs {Ids(outcome)} were not journaled: {failed.Cause.Message}", failed.Cause)
+            : outcome;
     }
 
     /// <summary>The job as <paramref name="viewer"/> may see it, or null (unknown, or not visible to them).</summary>
@@ -90,6 +101,8 @@ internal sealed class JobGateway(
             throw new JobsUnavailableException($"job {command.JobId} did not answer within {options.RequestTimeout.TotalSeconds:0.#} s (is the database reachable?)", e);
         }
     }
+
+    private static string Ids(SubmissionOutcome outcome) => string.Join(", ", outcome.Jobs.Select(j => j.Id));
 
     private static JobRow ToRow(JobStatus status) => new(
         status.JobId,

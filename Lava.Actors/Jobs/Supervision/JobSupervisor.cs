@@ -10,7 +10,8 @@ namespace Lava.Actors.Jobs.Supervision;
 /// <summary>
 /// One job's supervisor on the masters: an entity of the <see cref="JobSupervisorRegion"/> shard region that journals the
 /// job's life under <see cref="JobEvents.PersistenceId"/> and answers the <see cref="IJobCommand"/>s (see
-/// JobSupervisorProtocol.cs). Once the scheduler assigns a device it renders the device configuration, sends
+/// JobSupervisorProtocol.cs). A submitted job's first event is journaled by the <c>JobIntake</c>: its supervisor starts
+/// only when something addresses the job through the region, and replays it as Queued. Once the scheduler assigns a device it renders the device configuration, sends
 /// <see cref="RunJob"/> to the worker's agent until the worker reports, stores the log lines and test cases the device
 /// streams (acknowledging only what is stored and journaled), enforces the job timeout, and on the end tells the scheduler
 /// <see cref="DeviceReleased"/> and passivates. After a master restart it replays and resumes: a Scheduled job is sent
@@ -42,7 +43,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
     public override string PersistenceId { get; }
 
     // A job's few events replay quickly and are never snapshotted: starting without asking the snapshot store
-    // saves a database round trip for every job submitted.
+    // saves a database round trip for every job it starts.
     public override Recovery Recovery { get; } = new(SnapshotSelectionCriteria.None);
 
     /// <inheritdoc />
@@ -62,7 +63,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(region);
-        // By type and arguments, not an expression: one job supervisor starts per submission, and an expression's
+        // By type and arguments, not an expression: one job supervisor starts per job, and an expression's
         // arguments are compiled each time.
         return Akka.Actor.Props.Create(typeof(JobSupervisor), jobId, settings, services, scheduler, region);
     }
@@ -89,7 +90,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    /// <summary>No job of this id was submitted.</summary>
+    /// <summary>No job of this id was submitted (or the intake has not confirmed it yet); a health check arrives as <see cref="SubmitJob"/>.</summary>
     private void Unknown()
     {
         Command<SubmitJob>(cmd => Persist(new JobSubmitted(JobId, cmd.Spec), e =>

@@ -21,7 +21,8 @@ public static class JobSupervisorHosting
     /// Starts the region of <see cref="JobSupervisor"/>s on role <c>master</c> and registers it as
     /// <see cref="JobSupervisorRegion"/>. <paramref name="services"/> runs once, when the region starts. The scheduler is
     /// looked up as <see cref="SchedulerProxy"/> when a supervisor first needs it, so its builder may come later.
-    /// Entities are not remembered: after a restart the scheduler wakes the jobs it booked a device for (it sends
+    /// Entities are not remembered, and a submitted job's supervisor starts only when the job is first addressed (the
+    /// intake journals its submission): after a restart the scheduler wakes the jobs it booked a device for (it sends
     /// <see cref="AssignDevice"/> again) and finds the Submitted ones in the read models; finished jobs passivate.
     /// </summary>
     public static AkkaConfigurationBuilder WithJobSupervisors(

@@ -14,7 +14,11 @@ public interface IJobCommand : ILavaWireMessage
 /// <summary>Akka.Hosting registry key of the job supervisors' shard region (role <c>master</c>).</summary>
 public sealed class JobSupervisorRegion;
 
-/// <summary>Journals <see cref="JobSubmitted"/> and answers <see cref="JobAccepted"/>; a job submitted already is accepted again, unchanged.</summary>
+/// <summary>
+/// Journals <see cref="JobSubmitted"/> and answers <see cref="JobAccepted"/>; a job submitted already is accepted again,
+/// unchanged. The scheduler submits its health checks so; users' submissions go through the <c>JobIntake</c>, which
+/// journals <see cref="JobSubmitted"/> without starting the supervisor.
+/// </summary>
 [WireManifest("lava.job.submit.v1")]
 public sealed record SubmitJob(long JobId, JobSpec Spec) : IJobCommand;
 

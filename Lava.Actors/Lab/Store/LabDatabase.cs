@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Lava.Actors.Persistence;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -47,7 +48,7 @@ public sealed class LabDatabase
             DataSource = path,
             Pooling = true,
             ForeignKeys = true,
-            DefaultTimeout = 30, // also how long a writer waits for another one's lock
+            DefaultTimeout = 30, // also how long a writer waits for another one's lock (see SqliteBusyWait)
         }.ToString();
         return new LabDatabase(LabDatabaseProvider.Sqlite, connectionString, $"SQLite {path}");
     }
@@ -69,6 +70,7 @@ public sealed class LabDatabase
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (Provider == LabDatabaseProvider.Sqlite) await SqliteBusyWait.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch (Exception e) when (LabStoreUnavailableException.Means(e))
