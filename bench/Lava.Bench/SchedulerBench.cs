@@ -186,7 +186,10 @@ internal sealed class SchedulerBench : IBenchSuite
 
     private sealed class NoQueuedJobs : IQueuedJobs
     {
-        public Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<QueuedJob>>([]);
+        public Task<IReadOnlyList<long>> ListQueuedIdsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<long>>([]);
+
+        public Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(IReadOnlyCollection<long>? ids = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<QueuedJob>>([]);
     }
 
     private sealed class CountingIds : IJobIds

@@ -6,6 +6,9 @@ namespace Lava.Actors.Jobs.Scheduling;
 /// </summary>
 public interface IQueuedJobs
 {
-    /// <summary>Every Submitted job, oldest first.</summary>
-    Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(CancellationToken cancellationToken = default);
+    /// <summary>The ids of every Submitted job: what a sweep compares with the queue it holds.</summary>
+    Task<IReadOnlyList<long>> ListQueuedIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The Submitted jobs among <paramref name="ids"/>, or every Submitted job when null, oldest first.</summary>
+    Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(IReadOnlyCollection<long>? ids = null, CancellationToken cancellationToken = default);
 }

@@ -22,6 +22,8 @@ internal sealed class JobQueue
     public IEnumerable<QueuedJob> OfType(string deviceType) =>
         _byType.TryGetValue(deviceType, out var jobs) ? jobs : [];
 
+    public bool Contains(long jobId) => _jobs.ContainsKey(jobId);
+
     /// <summary>Adds <paramref name="job"/> unless its id is queued already (a repeated <see cref="JobQueued"/>).</summary>
     public bool Add(QueuedJob job)
     {

@@ -16,19 +16,44 @@ public sealed partial class SchedulerSingleton
     private readonly Dictionary<string, (DeviceHealth Health, long LoadsBefore)> _written = new(StringComparer.Ordinal);
     private long _loadsStarted;
     private bool _sweeping;
+    private bool _queueRead;
 
     private void StartSweep()
     {
         // A sweep still reading (a slow database) is not doubled.
         if (_sweeping) return;
         _sweeping = true;
-        _queuedJobs.ListQueuedAsync().PipeTo(Self,
-            success: jobs => new QueueLoaded(jobs),
+        // The first sweep after a start reads every queued job; later ones compare ids and read only what is missing.
+        if (!_queueRead)
+        {
+            ReadQueuedJobs(null);
+            return;
+        }
+        _queuedJobs.ListQueuedIdsAsync().PipeTo(Self,
+            success: ids => new QueuedIdsLoaded(ids),
             failure: e => new LoadFailed("queued jobs", e, Sweep: true));
     }
 
+    private void OnQueuedIdsLoaded(QueuedIdsLoaded loaded)
+    {
+        var missing = loaded.Ids.Where(id => !_queue.Contains(id) && !_ledger.IsBooked(id)).ToList();
+        if (missing.Count == 0) Load(LabScope.All, sweep: true);
+        else ReadQueuedJobs(missing);
+    }
+
+    private void ReadQueuedJobs(IReadOnlyCollection<long>? ids) =>
+        _queuedJobs.ListQueuedAsync(ids).PipeTo(Self,
+            success: jobs => new QueueLoaded(jobs),
+            failure: e => new LoadFailed("queued jobs", e, Sweep: true));
+
     private void OnQueueLoaded(QueueLoaded loaded)
     {
+        if (!_queueRead && _settings.ReleaseStartMemory)
+        {
+            // Aggressive: compact everything and decommit the free space, once; a blocking pause of milliseconds.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+        _queueRead = true;
         // The read models lag the supervisors: a listed job may be booked already, and a job queued since is kept.
         foreach (var job in loaded.Jobs.Where(j => !_ledger.IsBooked(j.Id))) _queue.Add(job);
         Load(LabScope.All, sweep: true);
@@ -157,6 +182,8 @@ public sealed partial class SchedulerSingleton
         RefreshFree(settled.Device);
         Schedule(TypeOf(settled.Device));
     }
+
+    private sealed record QueuedIdsLoaded(IReadOnlyList<long> Ids) : INoSerializationVerificationNeeded;
 
     private sealed record QueueLoaded(IReadOnlyList<QueuedJob> Jobs) : INoSerializationVerificationNeeded;
 

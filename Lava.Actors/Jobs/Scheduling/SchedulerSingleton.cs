@@ -102,6 +102,7 @@ public sealed partial class SchedulerSingleton : ReceivePersistentActor, IWithTi
         Command<LabChanged>(changed => Load(new LabScope(changed.DeviceType, changed.Device), sweep: false));
         Command<WorkerChanged>(changed => Load(new LabScope(Worker: changed.Worker), sweep: false));
         Command<Sweep>(_ => StartSweep());
+        Command<QueuedIdsLoaded>(OnQueuedIdsLoaded);
         Command<QueueLoaded>(OnQueueLoaded);
         Command<LabLoaded>(OnLabLoaded);
         Command<LoadFailed>(failed =>

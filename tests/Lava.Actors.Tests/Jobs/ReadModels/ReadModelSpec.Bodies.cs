@@ -21,11 +21,15 @@ public abstract partial class ReadModelSpec
         // The scheduler's record of a job keeps every field it orders and matches on (the tags are a list: by content).
         Assert.Equal(QueuedJob.Of(Spec(2)) with { Tags = queued[1].Tags }, queued[1]);
         Assert.Equal(Spec(2).Tags, queued[1].Tags);
+        Assert.Equal([1L, 2L], (await new QueuedJobs(Database).ListQueuedIdsAsync()).Order());
+        Assert.Equal([2L], (await new QueuedJobs(Database).ListQueuedAsync([2L, 7L])).Select(s => s.Id));
 
         await PersistAsync(new JobScheduled(1, "qemu01", "w1", Start.AddMinutes(5)));
         await AwaitJobAsync(1, r => r.State == JobState.Scheduled && r.Device == "qemu01" && r.Worker == "w1");
         Assert.Equal(DeviceState.Reserved, (await (await StoreAsync()).FindDeviceAsync("qemu01"))!.State);
         Assert.Equal([2L], (await new QueuedJobs(Database).ListQueuedAsync()).Select(s => s.Id));
+        Assert.Equal([2L], await new QueuedJobs(Database).ListQueuedIdsAsync());
+        Assert.Empty(await new QueuedJobs(Database).ListQueuedAsync([1L]));
 
         await PersistAsync(new JobStarted(1, "w1", Start.AddMinutes(6)));
         await AwaitJobAsync(1, r => r.State == JobState.Running && r.StartTime == Start.AddMinutes(6));

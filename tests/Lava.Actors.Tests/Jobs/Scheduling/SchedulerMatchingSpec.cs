@@ -175,6 +175,26 @@ public sealed class SchedulerMatchingSpec : SchedulerTestKit
     }
 
     [Fact]
+    public async Task A_sweep_must_find_a_queued_job_whose_announcement_was_lost()
+    {
+        Settings = Settings with { SweepInterval = TimeSpan.FromMilliseconds(200) };
+        await TypeAsync("qemu");
+        await WorkerAsync("w1");
+        var scheduler = StartScheduler();
+        scheduler.Tell(new JobQueued(Job(1)));
+        await DeviceAsync("qemu-01", "qemu", "w1");
+        scheduler.Tell(new LabChanged(Device: "qemu-01"));
+        Assert.Equal(1L, (await AssignedAsync()).JobId);
+
+        // Job 2 reaches the read models, but its JobQueued never reaches the scheduler (it was moving, say).
+        lock (Queued.Jobs) Queued.Jobs.Add(Job(2));
+        await DeviceAsync("qemu-02", "qemu", "w1");
+
+        var assigned = await AssignedAsync();
+        Assert.Equal((2L, "qemu-02"), (assigned.JobId, assigned.Device));
+    }
+
+    [Fact]
     public async Task A_job_past_its_queue_timeout_must_be_timed_out_and_leave_the_queue()
     {
         Settings = Settings with { SweepInterval = TimeSpan.FromMilliseconds(200) };

@@ -145,9 +145,14 @@ public abstract class SchedulerTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLife
     {
         public List<JobSpec> Jobs { get; } = [];
 
-        public Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(CancellationToken cancellationToken = default)
+        public Task<IReadOnlyList<long>> ListQueuedIdsAsync(CancellationToken cancellationToken = default)
         {
-            lock (Jobs) return Task.FromResult<IReadOnlyList<QueuedJob>>([.. Jobs.Select(QueuedJob.Of)]);
+            lock (Jobs) return Task.FromResult<IReadOnlyList<long>>([.. Jobs.Select(j => j.Id)]);
+        }
+
+        public Task<IReadOnlyList<QueuedJob>> ListQueuedAsync(IReadOnlyCollection<long>? ids = null, CancellationToken cancellationToken = default)
+        {
+            lock (Jobs) return Task.FromResult<IReadOnlyList<QueuedJob>>([.. Jobs.Where(j => ids is null || ids.Contains(j.Id)).Select(QueuedJob.Of)]);
         }
     }
 
