@@ -8,7 +8,7 @@ namespace Lava.Devices.Consoles;
 /// is escaped visibly, and match text for <see cref="ConsoleExpect"/>, where ANSI escape sequences are removed, bytes
 /// that are not UTF-8 become U+FFFD, and every line ends with a bare <c>\n</c>. Line ends: LF, CR LF, CR CR LF (a tty
 /// adding CR to a CR LF), and a lone CR that overwrites a line (progress output) all end one line; a CR at the start of
-/// a line ends nothing. A UTF-8 character, escape sequence or CR split between two reads is held until the next one
+/// a line ends nothing. <see cref="Flush"/> logs the partial line without ending it for the patterns. A UTF-8 character, escape sequence or CR split between two reads is held until the next one
 /// or <see cref="Flush"/>. Not thread-safe: <see cref="ConsoleExpect"/> serialises its calls.
 /// </summary>
 internal sealed class ConsoleDecoder
@@ -23,6 +23,7 @@ internal sealed class ConsoleDecoder
     private int _carried;
     private bool _inEscape;
     private bool _pendingCr;
+    private bool _flushedPartial; // the line so far was logged by a flush: its end must not log an empty line
 
     /// <summary>
     /// Decodes <paramref name="bytes"/>, appending match text to <paramref name="match"/> and complete log lines to
@@ -49,10 +50,7 @@ internal sealed class ConsoleDecoder
                 }
                 else
                 {
-                    for (var i = 0; i < used; i++)
-                    {
-                        OnInvalidByte(_carry[i], match, lines);
-                    }
+                    OnInvalid(_carry.AsSpan(0, used), match, lines);
                 }
                 _carried = 0;
                 Decode(rest, match, lines);
@@ -64,19 +62,21 @@ internal sealed class ConsoleDecoder
     /// <summary>Ends whatever is held: an unfinished character or escape sequence, and the partial line.</summary>
     public void Flush(StringBuilder match, List<string> lines)
     {
-        for (var i = 0; i < _carried; i++)
+        if (_carried > 0)
         {
-            OnInvalidByte(_carry[i], match, lines);
+            OnInvalid(_carry.AsSpan(0, _carried), match, lines);
+            _carried = 0;
         }
-        _carried = 0;
         if (_inEscape)
         {
             AbortEscape(match, lines);
         }
-        _pendingCr = false;
         if (_line.Length > 0)
         {
-            EndLine(match, lines);
+            // Logged, but not ended: the patterns see no line end the device did not send.
+            lines.Add(_line.ToString());
+            _line.Clear();
+            _flushedPartial = true;
         }
     }
 
@@ -95,24 +95,25 @@ internal sealed class ConsoleDecoder
                     _carried = bytes.Length;
                     return;
                 default:
-                    foreach (var b in bytes[..used])
-                    {
-                        OnInvalidByte(b, match, lines);
-                    }
+                    OnInvalid(bytes[..used], match, lines);
                     break;
             }
             bytes = bytes[used..];
         }
     }
 
-    private void OnInvalidByte(byte value, StringBuilder match, List<string> lines)
+    // One malformed sequence: each byte in the log, one U+FFFD for the patterns (as UTF-8 decoders replace).
+    private void OnInvalid(ReadOnlySpan<byte> invalid, StringBuilder match, List<string> lines)
     {
         if (_inEscape)
         {
             AbortEscape(match, lines);
         }
         BeforeText(match, lines);
-        ConsoleText.AppendByte(_line, value);
+        foreach (var b in invalid)
+        {
+            ConsoleText.AppendByte(_line, b);
+        }
         match.Append('\uFFFD');
         LimitLine(match, lines);
     }
@@ -167,17 +168,22 @@ internal sealed class ConsoleDecoder
         if (_pendingCr)
         {
             _pendingCr = false;
-            if (_line.Length > 0)
+            if (_line.Length > 0 || _flushedPartial)
             {
                 EndLine(match, lines);
             }
         }
+        _flushedPartial = false;
     }
 
     private void EndLine(StringBuilder match, List<string> lines)
     {
-        lines.Add(_line.ToString());
+        if (_line.Length > 0 || !_flushedPartial)
+        {
+            lines.Add(_line.ToString());
+        }
         _line.Clear();
+        _flushedPartial = false;
         match.Append('\n');
     }
 

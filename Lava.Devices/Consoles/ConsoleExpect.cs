@@ -188,10 +188,15 @@ public sealed class ConsoleExpect : IAsyncDisposable
                 await _connection.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
                 return;
             }
+            var first = true;
             foreach (var rune in text.EnumerateRunes())
             {
+                if (!first)
+                {
+                    await Task.Delay(delay, _clock, cancellationToken).ConfigureAwait(false);
+                }
+                first = false;
                 await _connection.WriteAsync(Encoding.UTF8.GetBytes(rune.ToString()), cancellationToken).ConfigureAwait(false);
-                await Task.Delay(delay, _clock, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
