@@ -51,6 +51,30 @@ public sealed class SerialConsoleSpec
         Assert.Equal(@"Hit any key to stop autoboot:  1 \x08\x08\x08", log.Targets[1]);
     }
 
+    [RequiresSocatFact]
+    public async Task Closing_must_end_a_pending_read_with_console_closed()
+    {
+        await using var pair = await PtyPair.StartAsync();
+        var console = SerialConsole.Open(pair.Device);
+        var reading = console.ReadAsync(new byte[16], CancellationToken.None).AsTask();
+
+        await console.CloseAsync();
+
+        await Assert.ThrowsAsync<ConsoleClosedException>(() => reading.WaitAsync(Long));
+    }
+
+    [RequiresSocatFact]
+    public async Task A_tty_whose_other_end_goes_away_must_end_an_expect_with_console_closed()
+    {
+        var pair = await PtyPair.StartAsync();
+        await using var expect = new ConsoleExpect(SerialConsole.Open(pair.Device), new RecordingLog());
+        var waiting = expect.ExpectAsync(["login:"], TimeSpan.FromMinutes(1));
+
+        await pair.DisposeAsync();
+
+        await Assert.ThrowsAsync<ConsoleClosedException>(() => waiting.WaitAsync(Long));
+    }
+
     [Fact]
     public void A_tty_that_does_not_exist_must_fail_with_console_closed() =>
         Assert.Throws<ConsoleClosedException>(() => SerialConsole.Open("/dev/lava-no-such-tty"));
