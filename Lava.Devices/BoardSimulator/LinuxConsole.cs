@@ -115,6 +115,7 @@ internal sealed class LinuxConsole(SimulatedBoardOptions options, SerialLine lin
         var input = FeedInputAsync(shell, session.Token);
         await Task.WhenAny(output, input);
         await session.CancelAsync();
+        shell.Dispose(); // killing it ends its output with EOF, whether or not a pipe read honours cancellation
         try
         {
             await Task.WhenAll(output, input);

@@ -6,11 +6,12 @@ namespace Lava.Devices.BoardSimulator;
 /// <summary>
 /// A real POSIX shell behind the console after login: started interactive (so it prints its prompt) in a fresh
 /// temporary directory that is also its HOME, stderr merged into stdout so that output and prompts keep their order.
-/// Killed with its children and its directory removed when disposed. It runs as the simulator's user: no sandbox.
+/// Killed with its children and its directory removed when disposed (once). It runs as the simulator's user: no sandbox.
 /// </summary>
 internal sealed class SimulatedShell : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private SimulatedShell(Process process, string directory)
     {
@@ -65,6 +66,11 @@ internal sealed class SimulatedShell : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
