@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Lava.Devices.BoardSimulator;
 
 namespace Lava.Cli.Commands;
@@ -69,25 +68,16 @@ internal static class SimCommand
         return 0;
     }
 
-    // SIGTERM as well as Ctrl-C: a service manager or a test harness stops the simulator with SIGTERM.
+    // System.CommandLine turns Ctrl-C and SIGTERM into this token, and waits a moment for the lab to power off.
     private static async Task WaitForStopAsync(CancellationToken ct)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            await Task.Delay(Timeout.Infinite, ct);
         }
         catch (OperationCanceledException)
         {
-            // asked to stop: the lab is disposed by the caller
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
+            // asked to stop: the caller disposes the lab
         }
     }
 
