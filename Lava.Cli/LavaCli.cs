@@ -21,6 +21,8 @@ internal static class LavaCli
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(UsersCommand.Create());
         root.Subcommands.Add(GroupsCommand.Create());
+        root.Subcommands.Add(SimCommand.Create());
+        root.Subcommands.Add(SimCommand.CreatePduClient());
         return root;
     }
 }
