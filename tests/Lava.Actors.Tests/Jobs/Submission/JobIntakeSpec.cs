@@ -82,7 +82,7 @@ public sealed class JobIntakeSpec : SupervisorTestKit
     public async Task Submissions_arriving_during_a_write_must_wait_and_go_together_in_the_next_write()
     {
         var journal = CreateTestProbe("journal");
-        var intake = Sys.ActorOf(JobIntake.Props(() => Scheduler.Ref, journal.Ref, writesInFlight: 1));
+        var intake = Sys.ActorOf(JobIntake.Props(() => Scheduler.Ref, journal.Ref));
 
         intake.Tell(new JournalJobs([SupervisedJobs.Spec(1)]), TestActor);
         var first = await journal.ExpectMsgAsync<WriteMessages>();
@@ -106,31 +106,6 @@ public sealed class JobIntakeSpec : SupervisorTestKit
             await Scheduler.ExpectMsgAsync<JobQueued>(), await Scheduler.ExpectMsgAsync<JobQueued>(),
             await Scheduler.ExpectMsgAsync<JobQueued>(), await Scheduler.ExpectMsgAsync<JobQueued>(),
         }.Select(q => q.Spec.Id));
-    }
-
-    [Fact]
-    public async Task Writes_must_overlap_up_to_the_limit_and_each_answer_must_find_its_own_write()
-    {
-        var journal = CreateTestProbe("journal");
-        var intake = Sys.ActorOf(JobIntake.Props(() => Scheduler.Ref, journal.Ref, writesInFlight: 2));
-
-        intake.Tell(new JournalJobs([SupervisedJobs.Spec(1)]), TestActor);
-        var first = await journal.ExpectMsgAsync<WriteMessages>();
-        intake.Tell(new JournalJobs([SupervisedJobs.Spec(2)]), TestActor);
-        var second = await journal.ExpectMsgAsync<WriteMessages>(); // a second write at once, not after the first
-        intake.Tell(new JournalJobs([SupervisedJobs.Spec(3)]), TestActor);
-        await journal.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // the limit: job 3 waits for a write to end
-        Assert.NotEqual(first.ActorInstanceId, second.ActorInstanceId);
-
-        Confirm(second, intake);
-        Assert.Equal([2L], (await ExpectMsgAsync<JobsJournaled>()).JobIds);
-        var third = await journal.ExpectMsgAsync<WriteMessages>();
-        Assert.Equal(["job-3"], third.Messages.SelectMany(m => (IEnumerable<IPersistentRepresentation>)m.Payload).Select(p => p.PersistenceId));
-
-        Confirm(first, intake);
-        Assert.Equal([1L], (await ExpectMsgAsync<JobsJournaled>()).JobIds);
-        Confirm(third, intake);
-        Assert.Equal([3L], (await ExpectMsgAsync<JobsJournaled>()).JobIds);
     }
 
     [Fact]
