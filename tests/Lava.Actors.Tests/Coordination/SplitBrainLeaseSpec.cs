@@ -25,6 +25,7 @@ public sealed class SplitBrainLeaseSpec(ITestOutputHelper output)
 
         var cluster = Akka.Cluster.Cluster.Get(Sys);
         await cluster.JoinAsync(cluster.SelfAddress);
+        await SplitBrainLeases.UpInStateAsync(this, cluster);
         Assert.True(await lease.Acquire());
         Assert.False(lease.CheckLease()); // only the master knows: the resolver asks it anew
         Assert.True(await lease.Release());
@@ -49,6 +50,7 @@ public sealed class SplitBrainLeaseMajoritySpec : Akka.TestKit.Xunit2.TestKit, I
     {
         var cluster = Akka.Cluster.Cluster.Get(Sys);
         await cluster.JoinAsync(cluster.SelfAddress);
+        await SplitBrainLeases.UpInStateAsync(this, cluster);
         Sys.ActorOf(SplitBrainLeaseBroker.Props(), SplitBrainLeaseBroker.Name);
         var lease = SplitBrainLeases.WorkerLease(Sys);
         var name = $"{Sys.Name}-akka-sbr";
@@ -87,6 +89,15 @@ internal static class SplitBrainLeases
         akka.cluster.roles = [master]
         {strategy}
         """).WithFallback(LavaConfig.Reference);
+
+    /// <summary>
+    /// Waits until the cluster's cached state (what <see cref="MastersLease"/> reads) shows this node Up: it follows the
+    /// membership events a moment after the join completes.
+    /// </summary>
+    public static Task UpInStateAsync(Akka.TestKit.Xunit2.TestKit kit, Akka.Cluster.Cluster cluster) =>
+        kit.AwaitConditionAsync(
+            () => Task.FromResult(cluster.State.Members.Any(m => m.Address.Equals(cluster.SelfAddress) && m.Status == Akka.Cluster.MemberStatus.Up)),
+            TimeSpan.FromSeconds(10));
 
     /// <summary>The lease a worker's resolver would take, named as Akka.NET names the resolver's lease.</summary>
     public static Lease WorkerLease(Akka.Actor.ActorSystem system) =>
