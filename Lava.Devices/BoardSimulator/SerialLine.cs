@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
+using Lava.Devices.Consoles;
 
 namespace Lava.Devices.BoardSimulator;
 
@@ -12,8 +13,6 @@ namespace Lava.Devices.BoardSimulator;
 /// </summary>
 internal sealed class SerialLine : IDisposable
 {
-    private const byte Iac = 255;
-
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Channel<byte> _input = Channel.CreateUnbounded<byte>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _baudRate;
@@ -204,7 +203,6 @@ internal sealed class SerialLine : IDisposable
     private async Task ReadAsync(Connection connection)
     {
         var buffer = new byte[1024];
-        var data = new List<byte>();
         var replies = new List<byte>();
         try
         {
@@ -215,9 +213,8 @@ internal sealed class SerialLine : IDisposable
                 {
                     break;
                 }
-                data.Clear();
                 replies.Clear();
-                connection.Telnet.Process(buffer.AsSpan(0, n), data, replies);
+                var length = connection.Telnet.Decode(buffer.AsSpan(0, n), replies);
                 if (replies.Count > 0)
                 {
                     await connection.WriteAsync(replies.ToArray(), escapeIac: false, CancellationToken.None).ConfigureAwait(false);
@@ -231,7 +228,7 @@ internal sealed class SerialLine : IDisposable
                 {
                     continue;
                 }
-                foreach (var b in data)
+                foreach (var b in buffer.AsSpan(0, length))
                 {
                     _input.Writer.TryWrite(b);
                 }
@@ -250,7 +247,7 @@ internal sealed class SerialLine : IDisposable
 
         public NetworkStream Stream { get; } = client.GetStream();
 
-        public TelnetFilter Telnet { get; } = new();
+        public TelnetCodec Telnet { get; } = TelnetCodec.ForServer();
 
         /// <summary>Console bytes sent, telnet replies not counted: what the dropped-connection fault counts.</summary>
         public long Sent { get; set; }
@@ -260,7 +257,7 @@ internal sealed class SerialLine : IDisposable
             await _sending.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await Stream.WriteAsync(escapeIac ? DoubleIac(bytes) : bytes, ct).ConfigureAwait(false);
+                await Stream.WriteAsync(escapeIac ? TelnetCodec.Escape(bytes) : bytes, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -269,23 +266,5 @@ internal sealed class SerialLine : IDisposable
         }
 
         public void Close() => client.Dispose();
-
-        private static ReadOnlyMemory<byte> DoubleIac(ReadOnlyMemory<byte> bytes)
-        {
-            if (!bytes.Span.Contains(Iac))
-            {
-                return bytes;
-            }
-            var escaped = new List<byte>(bytes.Length + 8);
-            foreach (var b in bytes.Span)
-            {
-                escaped.Add(b);
-                if (b == Iac)
-                {
-                    escaped.Add(Iac);
-                }
-            }
-            return escaped.ToArray();
-        }
     }
 }

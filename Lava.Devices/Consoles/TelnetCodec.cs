@@ -1,10 +1,10 @@
 namespace Lava.Devices.Consoles;
 
 /// <summary>
-/// Telnet (RFC 854) for a raw console: strips commands and option negotiation from the data, answers the server's
-/// requests, and escapes IAC in what we write. It accepts only what a raw console needs: the server may echo and
-/// suppress go-ahead, and we suppress go-ahead; every other option is refused. Answers are sent only when an option's
-/// state changes (RFC 1143's rule against negotiation loops). CR is passed through untouched both ways: ser2net
+/// Telnet (RFC 854) for a raw console, on either end: strips commands and option negotiation from the data, answers the
+/// peer's requests, and escapes IAC in what is written. It accepts only what a raw console needs (see
+/// <see cref="ForClient"/> and <see cref="ForServer"/>); every other option is refused. Answers are sent only when an
+/// option's state changes (RFC 1143's rule against negotiation loops). CR is passed through untouched both ways: ser2net
 /// forwards a CR NUL pair to the port as is, so NVT's CR NUL would put NULs on the device's line.
 /// </summary>
 internal sealed class TelnetCodec
@@ -14,10 +14,28 @@ internal sealed class TelnetCodec
 
     private readonly bool[] _remoteEnabled = new bool[256];
     private readonly bool[] _localEnabled = new bool[256];
+    private readonly byte[] _local;
+    private readonly byte[] _remote;
+    private readonly bool _offersFirst;
     private State _state = State.Data;
     private byte _verb;
 
+    private TelnetCodec(byte[] local, byte[] remote, bool offersFirst) => (_local, _remote, _offersFirst) = (local, remote, offersFirst);
+
     private enum State { Data, Command, Option, Subnegotiation, SubnegotiationIac }
+
+    /// <summary>True once the peer has sent a telnet command: a server then escapes what it writes.</summary>
+    public bool Active { get; private set; }
+
+    /// <summary>A console's client (<see cref="TelnetConsole"/>): the server may echo and suppress go-ahead, and we suppress go-ahead.</summary>
+    public static TelnetCodec ForClient() => new([SuppressGoAhead], [Echo, SuppressGoAhead], offersFirst: false);
+
+    /// <summary>
+    /// A console's server, as ser2net's telnet mode (the board simulator): once the client speaks telnet, it offers to echo
+    /// and to suppress go-ahead, so that the client sends characters as typed and stops echoing them; the client may
+    /// suppress go-ahead. A client that never sends IAC stays raw.
+    /// </summary>
+    public static TelnetCodec ForServer() => new([Echo, SuppressGoAhead], [SuppressGoAhead], offersFirst: true);
 
     /// <summary>
     /// Decodes <paramref name="buffer"/> in place (data only ever shrinks) and returns the length of the data left;
@@ -33,6 +51,11 @@ internal sealed class TelnetCodec
             {
                 case State.Data when b == Iac:
                     _state = State.Command;
+                    if (!Active)
+                    {
+                        Active = true;
+                        if (_offersFirst) Offer(replies);
+                    }
                     break;
                 case State.Data:
                     buffer[length++] = b;
@@ -93,11 +116,20 @@ internal sealed class TelnetCodec
         return escaped;
     }
 
+    private void Offer(List<byte> replies)
+    {
+        foreach (var option in _local)
+        {
+            _localEnabled[option] = true;
+            replies.AddRange([Iac, Will, option]);
+        }
+    }
+
     private void Negotiate(byte verb, byte option, List<byte> replies)
     {
         switch (verb)
         {
-            case Will when option is Echo or SuppressGoAhead:
+            case Will when _remote.Contains(option):
                 if (!_remoteEnabled[option])
                 {
                     _remoteEnabled[option] = true;
@@ -111,7 +143,7 @@ internal sealed class TelnetCodec
                 _remoteEnabled[option] = false;
                 replies.AddRange([Iac, Dont, option]);
                 break;
-            case Do when option == SuppressGoAhead:
+            case Do when _local.Contains(option):
                 if (!_localEnabled[option])
                 {
                     _localEnabled[option] = true;

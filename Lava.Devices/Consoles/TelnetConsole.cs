@@ -11,7 +11,7 @@ public sealed class TelnetConsole : IConsoleConnection
 {
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
-    private readonly TelnetCodec _codec = new();
+    private readonly TelnetCodec _codec = TelnetCodec.ForClient();
     private readonly SemaphoreSlim _writing = new(1, 1); // negotiation answers and data must not interleave
     private readonly List<byte> _replies = [];
     private volatile bool _closed;

@@ -9,7 +9,7 @@ public sealed class TelnetCodecSpec
     private const byte Iac = 255, Dont = 254, Do = 253, Wont = 252, Will = 251, Sb = 250, Se = 240, Nop = 241;
     private const byte Echo = 1, Sga = 3, Binary = 0, Ttype = 24, ComPort = 44;
 
-    private readonly TelnetCodec _codec = new();
+    private readonly TelnetCodec _codec = TelnetCodec.ForClient();
     private readonly List<byte> _replies = [];
 
     [Fact]
