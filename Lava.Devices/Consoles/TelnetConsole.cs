@@ -60,7 +60,8 @@ public sealed class TelnetConsole : IConsoleConnection
             var read = await Io(() => _stream.ReadAsync(buffer, cancellationToken)).ConfigureAwait(false);
             if (read == 0)
             {
-                return 0;
+                // A read pending when we close may end as end-of-stream rather than fail: it is our close all the same.
+                return _closed ? throw new ConsoleClosedException($"{Description}: closed") : 0;
             }
             _replies.Clear();
             var data = _codec.Decode(buffer.Span[..read], _replies);
