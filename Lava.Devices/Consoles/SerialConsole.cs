@@ -53,7 +53,10 @@ public sealed class SerialConsole : IConsoleConnection
         ThrowIfClosed();
         try
         {
-            return await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var read = await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            // A read pending when we close may end as end-of-stream rather than fail: it is our close all the same.
+            if (read == 0) ThrowIfClosed();
+            return read;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
