@@ -23,6 +23,8 @@ internal static class LavaCli
         root.Subcommands.Add(GroupsCommand.Create());
         root.Subcommands.Add(SimCommand.Create());
         root.Subcommands.Add(SimCommand.CreatePduClient());
+        root.Subcommands.Add(Demo.DemoCommand.CreateDemo());
+        root.Subcommands.Add(Demo.DemoCommand.CreateUp());
         return root;
     }
 }

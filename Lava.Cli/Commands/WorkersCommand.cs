@@ -149,13 +149,7 @@ internal static class WorkersCommand
     /// </summary>
     private static void SaveCredentials(JsonElement issued, string path, TextWriter output)
     {
-        var c = issued.GetProperty("credentials");
-        var credentials = new WorkerCredentials(
-            Text(c, "name"),
-            Text(c, "master"),
-            Convert.FromBase64String(Text(c, "certificate")),
-            Convert.FromBase64String(Text(c, "key")),
-            Convert.FromBase64String(Text(c, "ca")));
+        var credentials = WorkerCredentialsFile.From(issued);
         try
         {
             credentials.Write(path);
