@@ -17,10 +17,14 @@ internal sealed record JobRecord(
     string FailureComment,
     long LogLines,
     long TestCases,
-    string? CanceledBy)
+    string? CanceledBy,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Sent)
 {
     public static JobRecord New(long jobId) =>
-        new(jobId, null, JobState.Submitted, JobHealth.Unknown, null, null, null, null, "", "", 0, 0, null);
+        new(jobId, null, JobState.Submitted, JobHealth.Unknown, null, null, null, null, "", "", 0, 0, null, NoneSent);
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> NoneSent =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
     /// <summary>False until <see cref="JobSubmitted"/>: the supervisor of an id nobody submitted.</summary>
     public bool Exists => Spec is not null;
@@ -35,6 +39,10 @@ internal sealed record JobRecord(
         JobStarted s => this with { State = State == JobState.Canceling ? State : JobState.Running, Worker = s.Worker, StartTime = s.At },
         JobProgressAcknowledged p => this with { LogLines = Math.Max(LogLines, p.LogLines), TestCases = Math.Max(TestCases, p.TestCases) },
         JobCancelRequested c => this with { State = JobState.Canceling, CanceledBy = c.By },
+        // MultiNode messages this job sent; the first of an id stands (lava-send does not replace).
+        MultinodeMessageSent m when !Sent.ContainsKey(m.MessageId) =>
+            this with { Sent = new Dictionary<string, IReadOnlyDictionary<string, string>>(Sent) { [m.MessageId] = m.Data } },
+        MultinodeMessageSent => this,
         JobFinished f => this with
         {
             State = JobState.Finished,

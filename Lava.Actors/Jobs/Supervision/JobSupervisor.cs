@@ -155,6 +155,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
         Command<QueueTimedOut>(_ => Sender.Tell(_job.ToStatus()));
         RunCommands();
         ProgressCommands();
+        MultinodeCommands();
         Always();
     }
 
@@ -167,6 +168,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
         Command<JobRunEnded>(_ => Sender.Tell(new JobRunEndAck(JobId)));
         Command<JobLogChunk>(_ => Sender.Tell(Ack()));
         Command<JobResultsChunk>(_ => Sender.Tell(Ack()));
+        EndedMultinodeCommands();
         Always();
     }
 

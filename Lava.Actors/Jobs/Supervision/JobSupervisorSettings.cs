@@ -27,6 +27,10 @@ public sealed record JobSupervisorSettings
     /// <value>5 seconds by default.</value>
     public TimeSpan StopRetry { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a waiting MultiNode call asks the group members that have not answered it yet.</summary>
+    /// <value>2 seconds by default.</value>
+    public TimeSpan MultinodeRetry { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// The master's margin over a job's own timeout before it stops the job, and again before it gives up waiting for
     /// the worker and finishes the job Incomplete with error type <c>LAVATimeout</c>.
@@ -48,6 +52,7 @@ public sealed record JobSupervisorSettings
             RunJobRetryMax = jobs.GetTimeSpan("run-job-retry-max", defaults.RunJobRetryMax, allowInfinite: false),
             StopRetry = jobs.GetTimeSpan("stop-retry", defaults.StopRetry, allowInfinite: false),
             TimeoutGrace = jobs.GetTimeSpan("timeout-grace", defaults.TimeoutGrace, allowInfinite: false),
+            MultinodeRetry = jobs.GetTimeSpan("multinode-retry", defaults.MultinodeRetry, allowInfinite: false),
         };
     }
 }
