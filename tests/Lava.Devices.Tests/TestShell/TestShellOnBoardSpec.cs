@@ -203,6 +203,32 @@ public sealed class TestShellOnBoardSpec : IAsyncLifetime
         Assert.Equal("fail", Assert.Single(_sink.Results, r => r.Suite == "lava").Result);
     }
 
+    [Fact]
+    public async Task Multinode_calls_must_reach_the_api_and_its_answer_must_reach_the_helper()
+    {
+        var api = new ScriptedMultinode();
+        var fetched = await TestShellFixtures.FetchAsync("""
+            - from: inline
+              name: mn
+              path: inline/mn.yaml
+              repository:
+                metadata: {format: Lava-Test Test Definition 1.0, name: mn}
+                run:
+                  steps:
+                  - lava-send ready ip=10.0.0.2
+                  - lava-wait go
+                  - lava-test-case got-$(cut -d= -f2 mn-cache) --result pass
+            """, Path.Combine(_work, "defs"));
+        var overlay = Overlay.Build(new OverlayOptions { JobId = "42", ResultsDirectory = "lava-%s", Environment = [new("LAVA_MULTI_NODE_CACHE", "mn-cache")] }, fetched);
+        var session = new TestShellSession(_console, _sink, Options(TimeSpan.FromSeconds(60)), api);
+        await session.TransferOverlayAsync(overlay);
+
+        await session.RunDefinitionsAsync(overlay);
+
+        Assert.Equal(["LAVA_SEND ready ip=10.0.0.2", "LAVA_WAIT go"], api.Requests);
+        Assert.Equal([("0_mn", "got-yes", "pass", null, null, null)], _sink.Cases);
+    }
+
     private TestShellOptions Options(TimeSpan timeout) => new() { Prompts = [Prompt], Timeout = timeout, ConnectionTimeout = Step };
 
     private async Task<(TestShellSession Session, Overlay Overlay)> TransferAsync(string definitions, TimeSpan? timeout = null)
@@ -218,5 +244,16 @@ public sealed class TestShellOnBoardSpec : IAsyncLifetime
     {
         var (code, output) = await TestShellFixtures.RunAsync("git", directory, arguments);
         Assert.True(code == 0, $"git {string.Join(' ', arguments)}: {output}");
+    }
+
+    private sealed class ScriptedMultinode : IMultinodeApi
+    {
+        public List<string> Requests { get; } = [];
+
+        public Task<string> RequestAsync(MultinodeRequest request, CancellationToken cancellationToken)
+        {
+            Requests.Add(string.Join(' ', [request.Api, request.MessageId, .. request.Arguments]));
+            return Task.FromResult(request.Api == "LAVA_WAIT" ? "<LAVA_WAIT_COMPLETE 43:answer=yes>" : $"<{request.Api}_COMPLETE>");
+        }
     }
 }
