@@ -19,6 +19,7 @@ internal sealed class SerialLine : IDisposable
     private readonly long? _dropAfterBytes;
     private readonly object _gate = new();
     private Connection? _connection;
+    private TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _listening;
     private long _lineFreeAt;
     private bool _afterCr;
@@ -38,9 +39,34 @@ internal sealed class SerialLine : IDisposable
         {
             previous = _connection;
             _connection = connection;
+            _attached.TrySetResult();
         }
         previous?.Close();
         _ = ReadAsync(connection);
+    }
+
+    /// <summary>
+    /// Waits until a console is attached, for at most <paramref name="limit"/>. A client's connect completes before
+    /// the simulator's accept loop attaches it, so a board powered right after a console connected would otherwise
+    /// print its first lines to nobody.
+    /// </summary>
+    public async Task WaitForConsoleAsync(TimeSpan limit, CancellationToken ct)
+    {
+        Task attached;
+        lock (_gate)
+        {
+            if (_connection is not null) return;
+            if (_attached.Task.IsCompleted) _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            attached = _attached.Task;
+        }
+        try
+        {
+            await attached.WaitAsync(limit, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // nobody is watching this boot: it runs anyway, as a real board's does
+        }
     }
 
     /// <summary>Whether input reaches the board (it is powered); turning it on drops what was typed before.</summary>

@@ -13,6 +13,7 @@ namespace Lava.Devices.BoardSimulator;
 /// </summary>
 public sealed class SimulatedBoard : IAsyncDisposable
 {
+    private static readonly TimeSpan ConsoleWait = TimeSpan.FromSeconds(2);
     private readonly TcpListener _listener;
     private readonly SerialLine _line;
     private readonly CancellationTokenSource _stopping = new();
@@ -131,6 +132,7 @@ public sealed class SimulatedBoard : IAsyncDisposable
     // One power cycle: bootloader, kernel, logins; a reboot starts again, a power-down waits for the power cut.
     private async Task RunAsync(CancellationToken powered)
     {
+        await _line.WaitForConsoleAsync(ConsoleWait, powered).ConfigureAwait(false);
         while (true)
         {
             var commandLine = await new UBootConsole(Options, _line).RunAsync(powered).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Lava.Devices.Archives;
 
 namespace Lava.Devices.Qemu;
 

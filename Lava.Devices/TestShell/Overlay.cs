@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Reflection;
 using System.Text;
 using YamlDotNet.Serialization;
+using Lava.Devices.Archives;
 
 namespace Lava.Devices.TestShell;
 
@@ -142,16 +143,16 @@ public sealed class Overlay
     public byte[] ToCpio()
     {
         using var buffer = new MemoryStream();
-        var cpio = new CpioNewcWriter(buffer);
+        using var cpio = new CpioWriter(buffer, leaveOpen: true);
         foreach (var (path, entry) in Archived())
         {
             if (entry.IsDirectory)
             {
-                cpio.AddDirectory(path, entry.Mode);
+                cpio.AddDirectory(path, (int)entry.Mode);
             }
             else
             {
-                cpio.AddFile(path, entry.Content, entry.Mode);
+                cpio.AddFile(path, entry.Content, (int)entry.Mode);
             }
         }
         cpio.Finish();

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Lava.Devices.Qemu;
 using Xunit;
+using Lava.Devices.Archives;
 
 namespace Lava.Devices.Tests.Qemu;
 

@@ -5,6 +5,7 @@ using Lava.Devices.Qemu;
 using Lava.Devices.Tests.Consoles;
 using Xunit;
 using Xunit.Abstractions;
+using Lava.Devices.Archives;
 
 namespace Lava.Devices.Tests.Qemu;
 

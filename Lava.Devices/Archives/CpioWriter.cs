@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Lava.Devices.Qemu;
+namespace Lava.Devices.Archives;
 
 /// <summary>
 /// Writes a cpio archive in the "newc" format (SVR4 without checksums, magic <c>070701</c>), the format Linux unpacks
