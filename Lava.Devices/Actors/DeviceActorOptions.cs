@@ -1,4 +1,4 @@
-namespace Lava.Devices.DeviceActors;
+namespace Lava.Devices.Actors;
 
 /// <summary>How a worker's device actors run jobs.</summary>
 /// <param name="WorkerName">The worker's name, reported in <c>JobRunReport</c> and written to <c>run.json</c>.</param>

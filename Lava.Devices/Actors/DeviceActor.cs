@@ -4,7 +4,7 @@ using Lava.Actors.Jobs.Logs;
 using Lava.Actors.Jobs.Running;
 using Lava.Devices.Runs;
 
-namespace Lava.Devices.DeviceActors;
+namespace Lava.Devices.Actors;
 
 /// <summary>
 /// The only owner of one device on the worker, running one job at a time in a job runner process (see

@@ -5,7 +5,7 @@ using Lava.Actors.Jobs;
 using Lava.Actors.Jobs.Running;
 using Lava.Devices.Runs;
 
-namespace Lava.Devices.DeviceActors;
+namespace Lava.Devices.Actors;
 
 public sealed partial class DeviceActor
 {

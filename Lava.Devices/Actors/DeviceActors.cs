@@ -3,7 +3,7 @@ using Akka.Actor;
 using Lava.Actors.Jobs.Running;
 using Lava.Devices.Runs;
 
-namespace Lava.Devices.DeviceActors;
+namespace Lava.Devices.Actors;
 
 /// <summary>
 /// The <c>devices</c> child of the worker's agent: creates one <see cref="DeviceActor"/> per device name on first use

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Lava.Actors.Jobs.Logs;
 using YamlDotNet.RepresentationModel;
 
-namespace Lava.Devices.DeviceActors;
+namespace Lava.Devices.Actors;
 
 /// <summary>
 /// The device's power-off command, run by the device actor itself when a runner it stopped could not (it was
