@@ -100,7 +100,7 @@ internal sealed class StoredJob
                     for (var i = 0; i < chunk.Cases.Count; i++) Cases[chunk.FirstCase + i] = chunk.Cases[i];
                     break;
                 case JobRunEnded ended when ended.JobId == jobId:
-                    if (ended.LogLines == Prefix(Lines) && ended.TestCases == Prefix(Cases))
+                    if ((ended.LogLines, ended.TestCases) == Stored())
                     {
                         devices.Tell(new JobRunEndAck(jobId), supervisor.TestActor);
                         return ended;
@@ -111,17 +111,26 @@ internal sealed class StoredJob
                 default:
                     throw new InvalidOperationException($"job {jobId}: unexpected {message}");
             }
-            if (acknowledge) devices.Tell(new JobProgressAck(jobId, Prefix(Lines), Prefix(Cases)), supervisor.TestActor);
+            if (acknowledge)
+            {
+                var (lines, cases) = Stored();
+                devices.Tell(new JobProgressAck(jobId, lines, cases), supervisor.TestActor);
+            }
         }
     }
 
     /// <summary>The number of positions stored from 0 without a gap.</summary>
-    public static long Prefix<T>(Dictionary<long, T> stored)
+    public static long Prefix<T>(Dictionary<long, T> stored, long from = 0)
     {
-        long n = 0;
+        var n = from;
         while (stored.ContainsKey(n)) n++;
         return n;
     }
+
+    private long _linePrefix;
+    private long _casePrefix;
+
+    private (long Lines, long Cases) Stored() => (_linePrefix = Prefix(Lines, _linePrefix), _casePrefix = Prefix(Cases, _casePrefix));
 
     /// <summary>Asserts positions 0..count-1 hold <c>line 0</c>.. in order, once each.</summary>
     public void AssertLines(int count)
