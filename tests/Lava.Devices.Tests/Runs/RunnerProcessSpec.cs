@@ -22,7 +22,8 @@ public sealed class RunnerProcessSpec : IDisposable
         Assert.Equal((runner.Pid, runner.StartTicks), (pid, ticks));
         // The shell that redirects the runner's output execs setsid a moment after the start.
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (GroupAndSession(pid) != (pid, pid)) await Task.Delay(5, deadline.Token);
+        while (GroupAndSession(pid) != (pid, pid) || !File.ReadAllText(directory.RunnerLog).Contains("started", StringComparison.Ordinal))
+            await Task.Delay(5, deadline.Token);
         Assert.NotEqual(GroupAndSession(Environment.ProcessId).Session, pid);
         Assert.True(runner.IsAlive());
 
@@ -30,7 +31,6 @@ public sealed class RunnerProcessSpec : IDisposable
 
         await runner.WaitForExitAsync(deadline.Token);
         Assert.Equal("signal 15", runner.ExitDescription());
-        Assert.Contains("started", await File.ReadAllTextAsync(directory.RunnerLog), StringComparison.Ordinal);
     }
 
     [Fact]
