@@ -60,6 +60,20 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         }
     }
 
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        // A crash lost the job in memory, not its runner: take it up again from its directory.
+        var root = JobDirectory.JobsRoot(_options.DataDir);
+        if (!Directory.Exists(root)) return;
+        foreach (var path in Directory.EnumerateDirectories(root))
+        {
+            var directory = new JobDirectory(path);
+            if (!File.Exists(directory.EndedFile) && directory.ReadRun() is { } run && run.Device == _device)
+                Self.Tell(new AdoptJob(run.JobId));
+        }
+    }
+
     private JobRunReport Report(long jobId) => new(jobId, _device, _options.WorkerName,
         Running: _run?.JobId == jobId && _run.End is null, Ended: _run?.JobId == jobId && _run.End is not null);
 
