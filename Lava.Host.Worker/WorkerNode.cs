@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Lava.Actors.Cluster;
 using Lava.Actors.Coordination;
 using Lava.Actors.Security;
+using Lava.Devices.Actors;
 using Lava.Devices.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -120,8 +121,8 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
             .WithActors((system, _) =>
             {
                 var devices = options.SimulatedDevices
-                    ? SimulatedDevices.Props(new SimulatedDeviceOptions(options.Name, options.SimulatedStepDelay, TimeSpan.FromSeconds(2)), _simulatedRuns)
-                    : null;
+                    ? SimulatedDevices.Props(new SimulatedDeviceOptions(options.Name, options.SimulatedStepDelay, options.ResendInterval), _simulatedRuns)
+                    : DeviceActors.Props(new DeviceActorOptions(options.Name, options.DataDir, options.RunnerCommand, options.RunnerStopGrace, options.ResendInterval));
                 system.ActorOf(WorkerAgent.Props(options.Name, Version, _startedAt, devices), WorkerAgent.Name);
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 cluster.RegisterOnMemberUp(() => LogMessages.Joined(_log, options.Name, cluster.SelfAddress.ToString(), cluster.SelfUniqueAddress.Uid));

@@ -39,6 +39,29 @@ internal sealed record WorkerOptions(
     /// <summary>The time between two log lines of a simulated job.</summary>
     public TimeSpan SimulatedStepDelay => Config.GetTimeSpan("lava.worker.simulated-step-delay");
 
+    /// <summary>How long a job runner has after SIGTERM before it is SIGKILLed (<c>lava.worker.runner-stop-grace</c>).</summary>
+    public TimeSpan RunnerStopGrace => Config.GetTimeSpan("lava.worker.runner-stop-grace");
+
+    /// <summary>How often unacknowledged job data is sent to the master again (<c>lava.worker.resend-interval</c>).</summary>
+    public TimeSpan ResendInterval => Config.GetTimeSpan("lava.worker.resend-interval");
+
+    /// <summary>
+    /// The job runner's command (<c>lava.worker.runner-command</c>); when empty, this worker's own executable with
+    /// <c>run-job</c> (<c>dotnet Lava.Host.Worker.dll run-job</c> when it runs under the dotnet host).
+    /// </summary>
+    public IReadOnlyList<string> RunnerCommand =>
+        Config.GetStringList("lava.worker.runner-command") is { Count: > 0 } configured
+            ? [.. configured]
+            : [.. OwnCommand(Environment.ProcessPath, System.Reflection.Assembly.GetEntryAssembly()?.Location), "run-job"];
+
+    /// <summary>How to start this executable again: itself, or the dotnet host with the entry assembly.</summary>
+    internal static IReadOnlyList<string> OwnCommand(string? processPath, string? entryAssembly)
+    {
+        var path = processPath ?? throw new WorkerUsageException("cannot tell this executable's path: set lava.worker.runner-command");
+        var host = Path.GetFileNameWithoutExtension(path);
+        return host == "dotnet" && !string.IsNullOrEmpty(entryAssembly) ? [path, entryAssembly] : [path];
+    }
+
     /// <summary>
     /// Parses <c>--config FILE</c>, <c>--name NAME</c>, <c>--master HOST:PORT</c>, <c>--token-file F</c> and
     /// <c>--data-dir DIR</c>. Name, master and credentials file may come from <c>lava.worker.*</c> instead; the master

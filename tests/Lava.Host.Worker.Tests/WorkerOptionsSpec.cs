@@ -62,6 +62,21 @@ public sealed class WorkerOptionsSpec : IDisposable
     }
 
     [Fact]
+    public void The_job_runner_must_be_the_configured_command_or_this_executable_with_run_job()
+    {
+        var configured = Write("runner.conf", "lava.worker.runner-command = [\"/bin/sh\", \"runner.sh\"]\nlava.worker.runner-stop-grace = 3s\n");
+        var options = WorkerOptions.Parse(["--config", configured, "--name", "w1", "--token-file", CredentialsFile()], environmentDataDir: null);
+        Assert.Equal(["/bin/sh", "runner.sh"], options.RunnerCommand);
+        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2)), (options.RunnerStopGrace, options.ResendInterval));
+
+        var defaults = WorkerOptions.Parse(["--name", "w1", "--token-file", CredentialsFile()], environmentDataDir: null);
+        Assert.Equal("run-job", defaults.RunnerCommand[^1]);
+        Assert.True(File.Exists(defaults.RunnerCommand[0]));
+        Assert.Equal(["/usr/bin/dotnet", "/opt/lava/Lava.Host.Worker.dll"], WorkerOptions.OwnCommand("/usr/bin/dotnet", "/opt/lava/Lava.Host.Worker.dll"));
+        Assert.Equal(["/opt/lava/Lava.Host.Worker"], WorkerOptions.OwnCommand("/opt/lava/Lava.Host.Worker", "/opt/lava/Lava.Host.Worker.dll"));
+    }
+
+    [Fact]
     public void Parse_must_name_a_missing_argument_and_its_config_key()
     {
         var config = Write("empty.conf", "");

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Event;
+using Lava.Actors.Jobs;
+using Lava.Actors.Jobs.Running;
+using Lava.Devices.Runs;
+
+namespace Lava.Devices.Actors;
+
+public sealed partial class DeviceActor
+{
+    /// <summary>Lines or cases in one chunk at most.</summary>
+    private const int ChunkLines = 512;
+
+    /// <summary>Bytes of log in one chunk at most (a single longer line still goes alone).</summary>
+    private const int ChunkBytes = 256 * 1024;
+
+    /// <summary>Lines or cases sent and not acknowledged at most: a slow master slows the stream instead of drowning.</summary>
+    private const long Window = 16 * ChunkLines;
+
+    /// <summary>Sends what was not sent yet, within the window, and the end once everything was sent.</summary>
+    private void SendNew(JobRun run)
+    {
+        if (run.Supervisor is not { } supervisor) return;
+        var from = Math.Max(run.SentLines, run.AckedLines);
+        while (from < run.Log.Lines && from - run.AckedLines < Window)
+        {
+            var lines = run.Log.Read(from, ChunkLines, ChunkBytes);
+            supervisor.Tell(new JobLogChunk(run.JobId, from, lines));
+            from += lines.Count;
+        }
+        run.SentLines = from;
+        var first = Math.Max(run.SentCases, run.AckedCases);
+        while (first < run.Results.Lines && first - run.AckedCases < Window)
+        {
+            var cases = run.Results.Read(first, ChunkLines, ChunkBytes).Select(Case).ToList();
+            supervisor.Tell(new JobResultsChunk(run.JobId, first, cases));
+            first += cases.Count;
+        }
+        run.SentCases = first;
+        if (run.End is { } end && !run.EndSent && run.SentLines == run.Log.Lines && run.SentCases == run.Results.Lines)
+        {
+            run.EndSent = true;
+            supervisor.Tell(new JobRunEnded(run.JobId, _device, end.Result, end.ErrorType, end.Errors, run.Log.Lines, run.Results.Lines));
+        }
+    }
+
+    /// <summary>Sends again, from the acknowledged positions, everything the supervisor has not confirmed (lost on the way, or a new supervisor).</summary>
+    private void ResendUnacknowledged()
+    {
+        if (_run is not { } run) return;
+        PersistAcked(run);
+        run.SentLines = run.AckedLines;
+        run.SentCases = run.AckedCases;
+        run.EndSent = false;
+        SendNew(run);
+    }
+
+    private static void Acknowledge(JobRun run, long lines, long cases)
+    {
+        run.AckedLines = Math.Max(run.AckedLines, Math.Min(lines, run.Log.Lines));
+        run.AckedCases = Math.Max(run.AckedCases, Math.Min(cases, run.Results.Lines));
+        run.Log.Forget(run.AckedLines);
+        run.Results.Forget(run.AckedCases);
+    }
+
+    /// <summary>Writes acked.json when it changed: a restarted worker resends from there (the master stores idempotently, so a stale one only costs a resend).</summary>
+    private static void PersistAcked(JobRun run)
+    {
+        var acked = new RunAcked(run.AckedLines, run.AckedCases);
+        if (acked == run.Persisted || !Directory.Exists(run.Directory.Path)) return;
+        run.Directory.WriteAcked(acked);
+        run.Persisted = acked;
+    }
+
+    private TestCaseResult Case(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TestCaseResult>(line, JobDirectory.Json) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            // Keep the numbering: an unreadable case still takes its place.
+            _log.Warning("Unreadable test case {Line}: {Error}", line, e.Message);
+            return new TestCaseResult("lava", "unreadable-test-case", "unknown", null, null, null, null, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>The job a device actor runs: its directory, runner, spool readers and stream positions. Owned by the actor.</summary>
+    private sealed class JobRun(long jobId, JobDirectory directory) : IDisposable
+    {
+        public long JobId { get; } = jobId;
+        public JobDirectory Directory { get; } = directory;
+        public SpoolReader Log { get; } = new(directory.OutputFile);
+        public SpoolReader Results { get; } = new(directory.ResultsFile);
+        public CancellationTokenSource Stopping { get; } = new();
+        public RunnerProcess? Runner { get; set; }
+        public IActorRef? Supervisor { get; set; }
+        public long SentLines { get; set; }
+        public long SentCases { get; set; }
+        public long AckedLines { get; set; }
+        public long AckedCases { get; set; }
+        public RunAcked Persisted { get; set; } = RunAcked.None;
+        public RunEnd? End { get; set; }
+        public bool EndSent { get; set; }
+        public string? StopReason { get; set; }
+        public bool PoweringOff { get; set; }
+        public TimeSpan PollInterval { get; set; }
+
+        public void Dispose()
+        {
+            Stopping.Cancel();
+            Stopping.Dispose();
+            Log.Dispose();
+            Results.Dispose();
+            Runner?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Lava.Devices.Actors;
+
+/// <summary>How a worker's device actors run jobs.</summary>
+/// <param name="WorkerName">The worker's name, reported in <c>JobRunReport</c> and written to <c>run.json</c>.</param>
+/// <param name="DataDir">The worker's data directory; jobs live in its <c>jobs/</c>.</param>
+/// <param name="RunnerCommand">The job runner's command; the job directory is appended as its last argument (<c>lava.worker.runner-command</c>).</param>
+/// <param name="StopGrace">How long a runner has after SIGTERM before its process group is SIGKILLed (<c>lava.worker.runner-stop-grace</c>).</param>
+/// <param name="ResendInterval">How often unacknowledged lines, cases and ends are sent again (<c>lava.worker.resend-interval</c>).</param>
+public sealed record DeviceActorOptions(
+    string WorkerName,
+    string DataDir,
+    IReadOnlyList<string> RunnerCommand,
+    TimeSpan StopGrace,
+    TimeSpan ResendInterval)
+{
+    /// <summary>How long the device's power-off command may run when the device actor runs it itself.</summary>
+    public TimeSpan PowerOffTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest pause between two looks at a running job's spool when it does not grow.</summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+}

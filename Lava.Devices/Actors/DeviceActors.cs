@@ -1,0 +1,67 @@
+using System.Globalization;
+using Akka.Actor;
+using Lava.Actors.Jobs.Running;
+using Lava.Devices.Runs;
+
+namespace Lava.Devices.Actors;
+
+/// <summary>
+/// The <c>devices</c> child of the worker's agent: creates one <see cref="DeviceActor"/> per device name on first use
+/// and forwards the device job protocol to it, keeping the supervisor as the sender (acknowledgements, which name only
+/// the job, go to the device that was asked to run it). At start it hands every job directory it finds under
+/// <c>&lt;data-dir&gt;/jobs</c> to its device's actor, which adopts the runner, or ends the job when the runner is gone;
+/// the job's supervisor finds it again with its next <see cref="QueryJob"/> or <see cref="RunJob"/>.
+/// </summary>
+public sealed class DeviceActors : ReceiveActor
+{
+    private readonly DeviceActorOptions _options;
+    private readonly Dictionary<long, string> _devicesByJob = [];
+
+    public DeviceActors(DeviceActorOptions options)
+    {
+        _options = options;
+        Receive<RunJob>(m => Hand(m.JobId, m.Device, m));
+        Receive<QueryJob>(m => Hand(m.JobId, m.Device, m));
+        Receive<StopJob>(m => Hand(m.JobId, m.Device, m));
+        Receive<JobProgressAck>(m => { if (_devicesByJob.TryGetValue(m.JobId, out var device)) Device(device).Forward(m); });
+        Receive<JobRunEndAck>(m =>
+        {
+            if (_devicesByJob.Remove(m.JobId, out var device)) Device(device).Forward(m);
+        });
+    }
+
+    /// <summary>The props of the device actors of a worker.</summary>
+    public static Props Props(DeviceActorOptions options) => Akka.Actor.Props.Create(() => new DeviceActors(options));
+
+    protected override void PreStart()
+    {
+        var root = JobDirectory.JobsRoot(_options.DataDir);
+        if (!Directory.Exists(root)) return;
+        foreach (var path in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        {
+            if (!long.TryParse(Path.GetFileName(path), NumberStyles.None, CultureInfo.InvariantCulture, out var jobId)) continue;
+            var directory = new JobDirectory(path);
+            // Acknowledged to the end, or never started: nothing to carry on.
+            if (File.Exists(directory.EndedFile) || directory.ReadRun() is not { } run)
+            {
+                Directory.Delete(path, recursive: true);
+                continue;
+            }
+            _devicesByJob[jobId] = run.Device;
+            Device(run.Device).Tell(new AdoptJob(jobId));
+        }
+    }
+
+    private void Hand(long jobId, string device, object message)
+    {
+        _devicesByJob.TryAdd(jobId, device);
+        Device(device).Forward(message);
+    }
+
+    private IActorRef Device(string device)
+    {
+        var name = Uri.EscapeDataString(device);
+        var child = Context.Child(name);
+        return !child.IsNobody() ? child : Context.ActorOf(DeviceActor.Props(device, _options), name);
+    }
+}
