@@ -139,7 +139,8 @@ public sealed class DownloadAction(string label, Uri url, OrderedDictionary<obje
 
     private void Check(PipelineContext context, string key, string name, string actual, string fileName)
     {
-        if (image.GetValueOrDefault(key) is not string expected || expected.Length == 0)
+        // YAML reads an all-digit checksum as a number: compare its text
+        if (DeviceConfiguration.Text(image.GetValueOrDefault(key)) is not { Length: > 0 } expected)
         {
             return;
         }
