@@ -33,6 +33,7 @@ public static class JobRunner
         PipelineContext? context = null;
         LavaError? error = null;
         var topLevel = 0;
+        var jobTimeout = TimeSpan.Zero;
         try
         {
             var run = ReadRun(jobDirectory);
@@ -40,7 +41,7 @@ public static class JobRunner
             context = new PipelineContext
             {
                 Job = ReadJob(jobDirectory),
-                Device = DeviceConfiguration.Parse(await File.ReadAllTextAsync(Path.Combine(jobDirectory, "device.yaml"), stop).ConfigureAwait(false)),
+                Device = ReadDevice(jobDirectory),
                 Output = output,
                 JobDirectory = jobDirectory,
                 FileServer = run.FileServer is { } server ? new Uri(server) : null,
@@ -49,7 +50,7 @@ public static class JobRunner
             };
             var pipeline = Build(context, registry);
             topLevel = pipeline.Count;
-            var jobTimeout = run.JobTimeoutSeconds is > 0 ? TimeSpan.FromSeconds(run.JobTimeoutSeconds.Value) : context.Job.Timeouts.Job.Duration;
+            jobTimeout = run.JobTimeoutSeconds is > 0 ? TimeSpan.FromSeconds(run.JobTimeoutSeconds.Value) : context.Job.Timeouts.Job.Duration;
             using var jobDeadline = new CancellationTokenSource(jobTimeout, clock);
             using var running = CancellationTokenSource.CreateLinkedTokenSource(jobDeadline.Token, stop);
             for (var i = 0; i < pipeline.Count; i++)
@@ -61,9 +62,16 @@ public static class JobRunner
         {
             error = e;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            error = new JobCanceled(ActionRunner.CanceledMessage);
+            // between actions (a retry's pause): inside one, the action reports its own timeout or the cancel
+            error = stop.IsCancellationRequested
+                ? new JobCanceled(ActionRunner.CanceledMessage)
+                : new JobError($"Job timed out after {(int)jobTimeout.TotalSeconds} seconds");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or UriFormatException)
+        {
+            error = new LavaBug($"{e.GetType().Name}: {e.Message}", e);
         }
         if (context is not null)
         {
@@ -161,6 +169,19 @@ public static class JobRunner
         catch (Exception e) when (e is IOException or JsonException)
         {
             throw new InfrastructureError($"Unable to read run.json: {e.Message}", e);
+        }
+    }
+
+    // Read even when the job is being canceled: finalize needs the device's power-off command.
+    private static DeviceConfiguration ReadDevice(string directory)
+    {
+        try
+        {
+            return DeviceConfiguration.Parse(File.ReadAllText(Path.Combine(directory, "device.yaml")));
+        }
+        catch (IOException e)
+        {
+            throw new InfrastructureError($"Unable to read device.yaml: {e.Message}", e);
         }
     }
 

@@ -78,7 +78,7 @@ public sealed class ActionScope(PipelineContext context, PipelineAction action, 
         }
     }
 
-    /// <summary>Types <paramref name="line"/> and a line ending, with the device's boot character delay.</summary>
-    public Task SendLineAsync(string line, CancellationToken deadline) =>
-        Console.SendLineAsync(line, Context.Device.CharacterDelay("boot"), deadline);
+    /// <summary>Types <paramref name="line"/> and a line ending, with the device's character delay for <paramref name="stage"/> (<c>boot</c> or <c>test</c>).</summary>
+    public Task SendLineAsync(string line, CancellationToken deadline, string stage = "boot") =>
+        Console.SendLineAsync(line, Context.Device.CharacterDelay(stage), deadline);
 }

@@ -114,6 +114,11 @@ internal sealed class JobDirectory : IAsyncDisposable
     {
         if (Pdu is not null) await Pdu.DisposeAsync();
         if (Board is not null) await Board.DisposeAsync();
+        if (Environment.GetEnvironmentVariable("LAVA_KEEP_JOB_DIRS") is { Length: > 0 } keep)
+        {
+            Directory.Move(Path, System.IO.Path.Combine(keep, System.IO.Path.GetFileName(Path)));
+            return;
+        }
         Directory.Delete(Path, recursive: true);
     }
 }
