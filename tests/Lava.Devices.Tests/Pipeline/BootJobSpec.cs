@@ -142,6 +142,18 @@ public sealed class BootJobSpec
     }
 
     [Fact]
+    public async Task A_wrong_password_must_end_the_job_with_LAVAs_login_incorrect_job_error()
+    {
+        await using var job = JobDirectory.WithBoard(options: o => o with { Password = "secret" });
+        job.Write("job.yaml", Job().Replace("      username: root", "      username: root\n      password_prompt: 'Password:'\n      password: wrong", StringComparison.Ordinal));
+
+        await job.RunAsync();
+
+        Assert.Equal(("fail", "Job", "Login incorrect"), job.End());
+        Assert.Contains(job.Log(), r => r.Level == "input" && r.Msg == new LogText("wrong"));
+    }
+
+    [Fact]
     public async Task A_minimal_boot_must_power_the_board_and_wait_for_its_prompts()
     {
         await using var job = JobDirectory.WithBoard(options: o => o with { AutobootSeconds = 0 });
