@@ -13,8 +13,6 @@ public sealed class AutoLoginAction(string? bootloaderMethod, bool booting = tru
 {
     private static readonly string[] LoginFailures = ["Login incorrect", "Login timed out"];
 
-    public override IEnumerable<string> Validate(PipelineContext context) => [];
-
     /// <summary>The block's <c>prompts</c> (a string or a list).</summary>
     public static IReadOnlyList<string> Prompts(OrderedDictionary<object, object?> block) =>
         DeviceConfiguration.Strings(block.GetValueOrDefault("prompts"));
