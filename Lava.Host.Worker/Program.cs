@@ -4,12 +4,25 @@ using Lava.Actors.Configuration;
 using Serilog;
 using Serilog.Extensions.Logging;
 
-const string Usage = "usage: Lava.Host.Worker [--config FILE] [--name NAME] [--master HOST:PORT] [--token-file FILE] [--data-dir DIR]";
+const string Usage = "usage: Lava.Host.Worker [--config FILE] [--name NAME] [--master HOST:PORT] [--token-file FILE] [--data-dir DIR]\n" +
+    "       Lava.Host.Worker run-job JOB-DIRECTORY   (the worker starts this for each job)";
 
 if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(Usage);
     return 0;
+}
+
+// A job runner, started by the worker's device actor in a session of its own: SIGTERM cancels the job.
+if (args is ["run-job", var jobDirectory])
+{
+    using var cancel = new CancellationTokenSource();
+    using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        cancel.Cancel();
+    });
+    return await Lava.Devices.Pipeline.JobRunner.RunAsync(jobDirectory, cancel.Token);
 }
 
 WorkerOptions options;

@@ -28,6 +28,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     // Simulated jobs outlive an incarnation, as job runner processes do.
     private readonly SimulatedRuns _simulatedRuns = new();
+    private Uri? _fileServer;
 
     public static string Version { get; } =
         typeof(WorkerNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
@@ -41,6 +42,11 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
         var trust = new LabTrust(options.Credentials.CaCertificate);
         var retry = options.RetryMinBackoff;
         var refusedOnce = false;
+        // The file server lives as long as the process, as the job runners do across incarnations.
+        await using var files = options.FileServer is var (fileHost, filePort)
+            ? await WorkerFileServer.StartAsync(fileHost, filePort, options.Hostname, Lava.Devices.Runs.JobDirectory.JobsRoot(options.DataDir), loggerFactory)
+            : null;
+        _fileServer = files?.BaseUrl;
         while (!stop.IsCancellationRequested)
         {
             ProbeResult probe;
@@ -122,7 +128,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
             {
                 var devices = options.SimulatedDevices
                     ? SimulatedDevices.Props(new SimulatedDeviceOptions(options.Name, options.SimulatedStepDelay, options.ResendInterval), _simulatedRuns)
-                    : DeviceActors.Props(new DeviceActorOptions(options.Name, options.DataDir, options.RunnerCommand, options.RunnerStopGrace, options.ResendInterval));
+                    : DeviceActors.Props(new DeviceActorOptions(options.Name, options.DataDir, options.RunnerCommand, options.RunnerStopGrace, options.ResendInterval) { FileServer = _fileServer });
                 system.ActorOf(WorkerAgent.Props(options.Name, Version, _startedAt, devices), WorkerAgent.Name);
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 cluster.RegisterOnMemberUp(() => LogMessages.Joined(_log, options.Name, cluster.SelfAddress.ToString(), cluster.SelfUniqueAddress.Uid));

@@ -46,6 +46,14 @@ internal sealed record WorkerOptions(
     public TimeSpan ResendInterval => Config.GetTimeSpan("lava.worker.resend-interval");
 
     /// <summary>
+    /// HOST:PORT of the worker's file server for devices (<c>lava.worker.file-server</c>); null when it is off (empty).
+    /// </summary>
+    public (string Host, int Port)? FileServer =>
+        Config.GetString("lava.worker.file-server", "") is { Length: > 0 } endpoint
+            ? SplitEndpoint("lava.worker.file-server", endpoint)
+            : null;
+
+    /// <summary>
     /// The job runner's command (<c>lava.worker.runner-command</c>); when empty, this worker's own executable with
     /// <c>run-job</c> (<c>dotnet Lava.Host.Worker.dll run-job</c> when it runs under the dotnet host).
     /// </summary>

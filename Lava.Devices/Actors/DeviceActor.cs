@@ -159,7 +159,8 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         var directory = JobDirectory.For(_options.DataDir, job.JobId);
         // A directory left by an earlier run of this id that no device adopted holds nothing worth keeping.
         if (Directory.Exists(directory.Path)) Directory.Delete(directory.Path, recursive: true);
-        directory.Prepare(new RunInfo(job.JobId, _device, _options.WorkerName, (long)job.JobTimeout.TotalSeconds, null), job.Definition, job.DeviceConfiguration);
+        var files = _options.FileServer is { } server ? new Uri(server, $"jobs/{job.JobId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/").ToString() : null;
+        directory.Prepare(new RunInfo(job.JobId, _device, _options.WorkerName, (long)job.JobTimeout.TotalSeconds, files), job.Definition, job.DeviceConfiguration);
         _run = new JobRun(job.JobId, directory);
         try
         {

@@ -16,6 +16,12 @@ public sealed record DeviceActorOptions(
     /// <summary>How long the device's power-off command may run when the device actor runs it itself.</summary>
     public TimeSpan PowerOffTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Where devices fetch job N's files: the worker's file server, <c>FileServer + "jobs/N/"</c> (run.json's
+    /// <c>fileServer</c>); null when the worker serves none.
+    /// </summary>
+    public Uri? FileServer { get; init; }
+
     /// <summary>The longest pause between two looks at a running job's spool when it does not grow.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 }

@@ -29,7 +29,7 @@ public static class JobRunner
     public static async Task<int> RunAsync(string jobDirectory, ActionRegistry registry, TimeProvider clock, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        using var output = new JobOutputFiles(jobDirectory, clock);
+        await using var output = new JobOutputFiles(jobDirectory, clock);
         PipelineContext? context = null;
         LavaError? error = null;
         var topLevel = 0;

@@ -37,6 +37,12 @@ public sealed class PipelineContext : IConsoleLog
     /// <summary>The deployed files by label (<c>kernel</c>, <c>rootfs</c>...): paths relative to <see cref="JobDirectory"/>.</summary>
     public Dictionary<string, string> Downloads { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The lava-test-shell overlay of the job's test actions, built by the deploy stage; null when the job has no test
+    /// action. QEMU boots it appended to the initrd; a board without it gets it typed at its prompt by the test action.
+    /// </summary>
+    public Lava.Devices.TestShell.Overlay? Overlay { get; set; }
+
     /// <summary>Commands to run at the end of the job (user commands' <c>undo</c>), in order.</summary>
     public IReadOnlyList<string> UndoCommands => _undo;
 

@@ -175,8 +175,33 @@ public sealed class SpoolWriter : IAsyncDisposable
         await file.FlushAsync().ConfigureAwait(false);
     }
 
-    private static FileStream Append(string path) =>
-        new(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+    private static FileStream Append(string path)
+    {
+        CutUnterminatedTail(path);
+        return new(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+    }
+
+    // A line an earlier runner left half-written would run into the next one: it goes (it never counted).
+    private static void CutUnterminatedTail(string path)
+    {
+        using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        var end = file.Length;
+        var buffer = new byte[4096];
+        while (end > 0)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            file.Position = start;
+            file.ReadExactly(buffer, 0, (int)(end - start));
+            var newline = buffer.AsSpan(0, (int)(end - start)).LastIndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                file.SetLength(start + newline + 1);
+                return;
+            }
+            end = start;
+        }
+        file.SetLength(0);
+    }
 
     private static long CountLines(FileStream file)
     {

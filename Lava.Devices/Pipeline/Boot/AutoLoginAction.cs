@@ -6,12 +6,17 @@ namespace Lava.Devices.Pipeline.Boot;
 /// LAVA's <c>auto-login-action</c>: after a boot, waits for the kernel start message (the bootloader's error messages
 /// watched too: one seen is an infrastructure error), then, with <c>auto_login</c>, waits for the login prompt and
 /// types the user name (and the password at its prompt), then waits for one of the boot's <c>prompts</c> and types
-/// the <c>login_commands</c>. "Login incorrect" after the credentials is a job error. Its timeout is LAVA's default
-/// job error.
+/// the <c>login_commands</c>. "Login incorrect" after the credentials is a job error. A timeout while the device
+/// boots (before its kernel start message, and with <c>auto_login</c> before its login prompt) is an infrastructure
+/// error, where LAVA says job error: a board that hangs in its boot is the lab's problem, and an infrastructure error
+/// makes the device run a health check before its next job. A timeout at the job's own prompts is a job error.
 /// </summary>
 public sealed class AutoLoginAction(string? bootloaderMethod, bool booting = true) : PipelineAction("auto-login-action")
 {
     private static readonly string[] LoginFailures = ["Login incorrect", "Login timed out"];
+    private volatile bool _waitingForBoot;
+
+    public override TimeoutErrorKind TimeoutError => _waitingForBoot ? TimeoutErrorKind.Infrastructure : TimeoutErrorKind.Job;
 
     /// <summary>The block's <c>prompts</c> (a string or a list).</summary>
     public static IReadOnlyList<string> Prompts(OrderedDictionary<object, object?> block) =>
@@ -50,15 +55,18 @@ public sealed class AutoLoginAction(string? bootloaderMethod, bool booting = tru
     {
         var context = scope.Context;
         var prompts = Prompts(scope.Block);
+        var login = scope.Block.GetValueOrDefault("auto_login") as OrderedDictionary<object, object?>;
+        _waitingForBoot = booting;
         if (booting)
         {
             await WaitForKernelAsync(scope, deadline).ConfigureAwait(false);
         }
-        if (scope.Block.GetValueOrDefault("auto_login") is OrderedDictionary<object, object?> login)
+        if (login is not null)
         {
             var loginPrompt = Text(login["login_prompt"]);
             context.Debug($"Waiting for the login prompt: '{loginPrompt}'");
             await scope.ExpectAsync([loginPrompt], deadline).ConfigureAwait(false);
+            _waitingForBoot = false;
             await scope.SendLineAsync(Text(login.GetValueOrDefault("username")), deadline).ConfigureAwait(false);
             if (login.GetValueOrDefault("password_prompt") is { } passwordPrompt)
             {
@@ -74,6 +82,7 @@ public sealed class AutoLoginAction(string? bootloaderMethod, bool booting = tru
         }
         else
         {
+            _waitingForBoot = false;
             await WaitForPromptAsync(scope, prompts, deadline).ConfigureAwait(false);
         }
         context.Prompts = prompts;

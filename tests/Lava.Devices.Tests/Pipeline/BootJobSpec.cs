@@ -60,21 +60,21 @@ public sealed class BootJobSpec
     }
 
     [Fact]
-    public async Task A_board_hanging_in_its_kernel_must_time_out_the_auto_login_with_LAVAs_job_error()
+    public async Task A_board_hanging_in_its_kernel_must_time_out_the_auto_login_with_an_infrastructure_error()
     {
         await using var job = JobDirectory.WithBoard(new BoardFaults { HangAfterKernelLines = 3 });
         job.Write("job.yaml", Job(autoLoginSeconds: 3));
 
         await job.RunAsync();
 
-        // LAVA's auto-login-action keeps Action's timeout_exception, JobError.
+        // LAVA says JobError; a board hanging before its login prompt is the lab's problem.
         var (result, errorType, errors) = job.End();
-        Assert.Equal(("fail", "Job"), (result, errorType));
+        Assert.Equal(("fail", "Infrastructure"), (result, errorType));
         Assert.StartsWith("auto-login-action timed out after ", errors, StringComparison.Ordinal);
         Assert.Contains("info: start: 1.2.4 auto-login-action (timeout 00:00:03) [common]", job.LogText());
         var cases = job.Results();
         Assert.Equal("fail", cases.Single(r => r.Name == "auto-login-action").Result);
-        Assert.Equal(("fail", "Job"), (cases[^1].Result, cases[^1].Extra!["error_type"]));
+        Assert.Equal(("fail", "Infrastructure"), (cases[^1].Result, cases[^1].Extra!["error_type"]));
         Assert.False(job.Board!.IsPoweredOn);
     }
 

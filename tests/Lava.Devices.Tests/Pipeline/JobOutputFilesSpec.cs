@@ -16,7 +16,7 @@ public sealed class JobOutputFilesSpec : IDisposable
     [Fact]
     public async Task Lines_cases_and_the_end_must_be_written_as_the_contract_says()
     {
-        using (var output = new JobOutputFiles(_directory, _clock))
+        await using (var output = new JobOutputFiles(_directory, _clock))
         {
             Assert.Equal(0, output.Log("info", "start: 1 tftp-deploy (timeout 00:10:00) [common]"));
             Assert.Equal(1, output.Log("target", "U-Boot \\x1b"));
@@ -38,13 +38,18 @@ public sealed class JobOutputFilesSpec : IDisposable
     }
 
     [Fact]
-    public void A_runner_reopening_the_directory_must_number_on_from_the_last_complete_line()
+    public async Task A_runner_reopening_the_directory_must_number_on_from_the_last_complete_line()
     {
         File.WriteAllText(Path.Combine(_directory, "output.yaml"), "- {\"dt\": \"x\"}\n- {\"dt\": \"y\"}\n- {\"dt\": \"unterminat");
 
-        using var output = new JobOutputFiles(_directory, _clock);
+        await using (var output = new JobOutputFiles(_directory, _clock))
+        {
+            Assert.Equal(2, output.Log("info", "again"));
+        }
 
-        Assert.Equal(2, output.Log("info", "again"));
+        var lines = File.ReadAllLines(Path.Combine(_directory, "output.yaml"));
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("again", ((LogText)LogLine.Parse(lines[2]).Msg).Value);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
