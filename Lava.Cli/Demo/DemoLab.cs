@@ -143,7 +143,7 @@ internal sealed class DemoLab : IAsyncDisposable
             await Client.PostAsync("devicetypes/", new Dictionary<string, object?> { ["name"] = BoardType, ["disable_health_check"] = true }, ct);
         }
 
-        var pdu = _boards!.Pdus[0];
+        var pduCommand = WritePduScript(_boards!.Pdus[0].Port);
         for (var i = 0; i < _boards.Boards.Length; i++)
         {
             var board = _boards.Boards[i];
@@ -154,21 +154,38 @@ internal sealed class DemoLab : IAsyncDisposable
                     ["hostname"] = board.Name, ["device_type"] = BoardType, ["worker_host"] = WorkerName, ["health"] = "Good",
                 }, ct);
             }
-            await Client.PostAsync($"devices/{board.Name}/dictionary/", new { dictionary = BoardDictionary(board, pdu.Port, i + 1) }, ct);
+            await Client.PostAsync($"devices/{board.Name}/dictionary/", new { dictionary = BoardDictionary(board, pduCommand, i + 1) }, ct);
         }
         _progress.WriteLine($"lava: lab ready: worker {WorkerName}, devices {string.Join(", ", BoardNames)} ({BoardType})");
     }
 
-    private static string BoardDictionary(SimulatedBoard board, int pduPort, int outlet) => $$"""
+    private string BoardDictionary(SimulatedBoard board, string pduCommand, int outlet) => $$"""
         {% extends '{{BoardType}}.jinja2' %}
-        {% set console_host = '127.0.0.1' %}
-        {% set console_port = {{board.Port}} %}
-        {% set pdu_host = '127.0.0.1' %}
-        {% set pdu_port = {{pduPort}} %}
+        {% set connection_command = 'telnet 127.0.0.1 {{board.Port}}' %}
+        {% set pdu_command = 'bash {{pduCommand}}' %}
         {% set pdu_outlet = {{outlet}} %}
-        {% set shell_prompt = '{{board.Options.EffectiveShellPrompt.TrimEnd()}}' %}
 
         """;
+
+    /// <summary>
+    /// The boards' power command: one line to the simulated PDU over bash's /dev/tcp, exit 0 on "ok". A script of the
+    /// data directory rather than <c>./lava sim-pdu</c>, which would build and start .NET at every power change.
+    /// </summary>
+    private string WritePduScript(int pduPort)
+    {
+        var path = Path.Combine(_options.DataDir, "sim-pdu.sh");
+        File.WriteAllText(path, $$"""
+            #!/bin/bash
+            # sim-pdu.sh VERB OUTLET: one command to the demo's simulated PDU; exit 0 when it answers ok
+            exec 3<>/dev/tcp/127.0.0.1/{{pduPort}}
+            printf '%s %s\n' "$1" "$2" >&3
+            read -r -t 30 answer <&3
+            echo "$answer"
+            case "$answer" in ok*) exit 0;; *) exit 1;; esac
+
+            """);
+        return path;
+    }
 
     private async Task<bool> ListedAsync(string path, string key, string name, CancellationToken ct)
     {

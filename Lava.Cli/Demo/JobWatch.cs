@@ -82,14 +82,22 @@ internal sealed class JobWatch(MasterClient client, TextWriter output)
         try
         {
             var record = LogLine.Parse(line);
-            var message = record.Msg is LogText t ? t.Value : record.Msg.ToString();
-            return $"  {record.Level,-7} {message}";
+            return $"  {record.Level,-7} {Text(record.Msg)}";
         }
         catch (FormatException)
         {
             return "  " + line;
         }
     }
+
+    private static string Text(LogValue value) => value switch
+    {
+        LogText t => t.Value,
+        LogMap m => "{" + string.Join(", ", m.Entries.Select(e => $"{e.Key}: {Text(e.Value)}")) + "}",
+        LogInteger i => i.Value.ToString(CultureInfo.InvariantCulture),
+        LogFloat f => f.Value.ToString(CultureInfo.InvariantCulture),
+        _ => "",
+    };
 
     private async Task<WatchedJob> ResultAsync(long id, JsonElement job, CancellationToken ct)
     {
