@@ -6,7 +6,9 @@ namespace Lava.Devices.Consoles;
 /// <summary>
 /// A device dictionary's <c>connection_command</c> (rendered as <c>commands.connect</c>), split into argv as LAVA does
 /// (shell quoting rules, no shell). <c>telnet HOST [PORT]</c> is opened as a <see cref="TelnetConsole"/> without a
-/// telnet binary; any other command runs as a <see cref="ProcessConsole"/>.
+/// telnet binary; a local serial line, named by its path alone (<c>/dev/ttyUSB0</c>) or as picocom names it
+/// (<c>picocom -b 115200 /dev/ttyUSB0</c>), is opened as a <see cref="SerialConsole"/> without a picocom binary; any
+/// other command runs as a <see cref="ProcessConsole"/>.
 /// </summary>
 public sealed class ConnectionCommand
 {
@@ -21,6 +23,20 @@ public sealed class ConnectionCommand
             TelnetHost = host;
             TelnetPort = arguments.Count == 3 ? ParsePort(arguments[2], text) : DefaultTelnetPort;
         }
+        else if (arguments is [var device] && device.StartsWith('/'))
+        {
+            SerialDevice = device;
+        }
+        else if (arguments.Count is 2 or 4 && arguments[0] == "picocom" && arguments[^1].StartsWith('/'))
+        {
+            SerialDevice = arguments[^1];
+            if (arguments.Count == 4)
+            {
+                SerialBaudRate = arguments[1] is "-b" or "--baud"
+                    ? ParseBaud(arguments[2], text)
+                    : throw new FormatException($"'{text}': only picocom's -b BAUD option is understood");
+            }
+        }
     }
 
     /// <summary>The command as written.</summary>
@@ -31,6 +47,12 @@ public sealed class ConnectionCommand
 
     /// <summary>The host of a plain <c>telnet HOST [PORT]</c> command; null for any other command.</summary>
     public string? TelnetHost { get; }
+
+    /// <summary>The path of a local serial line (a bare path, or picocom's last argument); null otherwise.</summary>
+    public string? SerialDevice { get; }
+
+    /// <summary>The serial line's baud rate (picocom's <c>-b</c>; 115200 when not given).</summary>
+    public int SerialBaudRate { get; } = 115200;
 
     /// <summary>The port of a plain telnet command (23 when not given); 0 for any other command.</summary>
     public int TelnetPort { get; }
@@ -50,12 +72,17 @@ public sealed class ConnectionCommand
 
     /// <summary>Opens the console; throws <see cref="ConsoleClosedException"/> when it cannot be reached or started.</summary>
     public async Task<IConsoleConnection> OpenAsync(CancellationToken cancellationToken) =>
-        TelnetHost is { } host
-            ? await TelnetConsole.ConnectAsync(host, TelnetPort, cancellationToken).ConfigureAwait(false)
-            : ProcessConsole.Start(Arguments);
+        TelnetHost is { } host ? await TelnetConsole.ConnectAsync(host, TelnetPort, cancellationToken).ConfigureAwait(false)
+        : SerialDevice is { } device ? SerialConsole.Open(device, SerialBaudRate)
+        : ProcessConsole.Start(Arguments);
 
     /// <inheritdoc />
     public override string ToString() => Text;
+
+    private static int ParseBaud(string baud, string command) =>
+        int.TryParse(baud, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new FormatException($"'{command}': the baud rate '{baud}' is not a positive number");
 
     private static int ParsePort(string port, string command) =>
         int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 65535

@@ -29,7 +29,19 @@ public sealed class ConnectionCommandSpec
         var parsed = ConnectionCommand.Parse(command);
 
         Assert.Null(parsed.TelnetHost);
+        Assert.Null(parsed.SerialDevice);
         Assert.Equal(arguments, parsed.Arguments);
+    }
+
+    [Theory]
+    [InlineData("/dev/ttyUSB0", "/dev/ttyUSB0", 115200)]
+    [InlineData("picocom /dev/serial/by-id/usb-FTDI-if00", "/dev/serial/by-id/usb-FTDI-if00", 115200)]
+    [InlineData("picocom -b 9600 /tmp/lab/ttyS0", "/tmp/lab/ttyS0", 9600)]
+    public void A_local_serial_line_must_be_opened_as_a_serial_console(string command, string device, int baud)
+    {
+        var parsed = ConnectionCommand.Parse(command);
+
+        Assert.Equal((device, baud, (string?)null), (parsed.SerialDevice, parsed.SerialBaudRate, parsed.TelnetHost));
     }
 
     [Theory]
@@ -38,6 +50,8 @@ public sealed class ConnectionCommandSpec
     [InlineData("telnet localhost 'x")]
     [InlineData("telnet localhost seven")]
     [InlineData("telnet localhost 70000")]
+    [InlineData("picocom -b fast /dev/ttyUSB0")]
+    [InlineData("picocom --imap lfcrlf /dev/ttyUSB0")]
     public void A_command_that_cannot_be_used_must_be_refused(string command) =>
         Assert.Throws<FormatException>(() => ConnectionCommand.Parse(command));
 }
