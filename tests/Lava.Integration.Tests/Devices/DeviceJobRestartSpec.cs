@@ -1,0 +1,108 @@
+using Lava.Devices.BoardSimulator;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Lava.Integration.Tests.Devices;
+
+/// <summary>
+/// A running job outlives restarts: of the master (SIGKILL), of the worker (SIGTERM, and SIGKILL) and survives
+/// neither the death of its own runner. Each fact has its own lab; the job prints numbered lines for a while so that
+/// the restart falls in the middle of it, and every line must reach the master exactly once.
+/// </summary>
+public sealed class DeviceJobRestartSpec(ITestOutputHelper output)
+{
+    private const int Lines = 60;
+    private const string Board = "sim-restart";
+
+    [Fact]
+    public async Task A_job_must_complete_with_every_line_once_when_the_master_is_killed_and_started_again()
+    {
+        await using var lab = await StartAsync();
+        var id = await lab.SubmitAsync(BoardJobs.Smoke(Board, BoardJobs.Lines(Lines, 0.2)));
+        await WaitForLineAsync(lab, id, 5);
+
+        await lab.Master.Process.KillAsync();
+        await lab.RestartMasterAsync();
+
+        await AssertCompletedWithEveryLineOnceAsync(lab, id);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_job_must_complete_with_every_line_once_when_the_worker_restarts(bool kill)
+    {
+        await using var lab = await StartAsync();
+        var id = await lab.SubmitAsync(BoardJobs.Smoke(Board, BoardJobs.Lines(Lines, 0.2)));
+        await WaitForLineAsync(lab, id, 5);
+
+        if (kill)
+        {
+            await lab.WorkerProcess.KillAsync();
+        }
+        else
+        {
+            lab.WorkerProcess.Terminate();
+            Assert.Equal(0, await lab.WorkerProcess.WaitForExitAsync(LavaProcesses.Dilated(TimeSpan.FromSeconds(30))));
+        }
+        await lab.StartWorkerAsync();
+
+        await AssertCompletedWithEveryLineOnceAsync(lab, id);
+    }
+
+    [Fact]
+    public async Task A_killed_job_runner_must_end_its_job_Incomplete_and_its_device_must_pass_a_health_check_before_the_next_job()
+    {
+        await using var lab = await StartAsync(healthCheck: BoardJobs.Smoke(Board).Replace("job_name: smoke on", "job_name: health check of", StringComparison.Ordinal));
+        var id = await lab.SubmitAsync(BoardJobs.Smoke(Board, BoardJobs.Lines(Lines, 0.2)));
+        await WaitForLineAsync(lab, id, 3);
+
+        Assert.Equal(0, Kill(-lab.RunnerPid(id), 9));
+        var job = await lab.WaitForEndAsync(id);
+        Assert.Equal(("Incomplete", "Infrastructure"), (job.GetProperty("health").GetString(), job.GetProperty("error_type").GetString()));
+        Assert.Contains("job runner died", job.GetProperty("failure_comment").GetString());
+
+        var next = await lab.SubmitAsync(BoardJobs.Smoke(Board));
+        var after = await lab.WaitForEndAsync(next);
+        Assert.Equal("Complete", after.GetProperty("health").GetString());
+        var check = await lab.WaitForEndAsync(id + 2 == next ? id + 1 : next + 1);
+        output.WriteLine(check.ToString());
+        Assert.True(check.GetProperty("health_check").GetBoolean(), "a health check must run before the next job");
+        Assert.True(check.GetProperty("end_time").GetDateTimeOffset() <= after.GetProperty("start_time").GetDateTimeOffset());
+        Assert.Equal("Good", await lab.DeviceHealthAsync(Board));
+    }
+
+    private static async Task<BoardLab> StartAsync(string? healthCheck = null)
+    {
+        var lab = await BoardLab.StartAsync([new SimulatedBoardOptions { Name = Board, AutobootSeconds = 1, BaudRate = 0 }], healthCheck);
+        await lab.AddDeviceAsync(Board);
+        return lab;
+    }
+
+    private static async Task WaitForLineAsync(BoardLab lab, long id, int line)
+    {
+        var text = $"line {line} of {Lines}";
+        var until = DateTime.UtcNow + BoardLab.JobDeadline;
+        while (!(await lab.LogAsync(id)).Any(r => BoardLab.Text(r.Msg).Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < until, $"job {id} never logged '{text}': {await lab.JobAsync(id)}\nworker:\n{lab.WorkerProcess.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task AssertCompletedWithEveryLineOnceAsync(BoardLab lab, long id)
+    {
+        var job = await lab.WaitForEndAsync(id);
+        var log = await lab.LogAsync(id);
+        output.WriteLine(job.ToString());
+        Assert.True(job.GetProperty("health").GetString() == "Complete", $"job {id}: {job}");
+        // The board echoes the command too; count the lines the loop printed, each a target line of its own.
+        var printed = log.Where(r => r.Level == "target").Select(r => BoardLab.Text(r.Msg)).Where(t => t.StartsWith("line ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(1, Lines).Select(i => $"line {i} of {Lines}"), printed);
+        var tests = await lab.TestsAsync(id);
+        Assert.Equal(BoardJobs.SmokeCases.Order(), tests.Where(t => t.Suite.EndsWith("_smoke", StringComparison.Ordinal)).Select(t => (t.Name, t.Result)).Order());
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
