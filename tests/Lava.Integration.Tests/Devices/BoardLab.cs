@@ -129,6 +129,14 @@ internal sealed class BoardLab : IAsyncDisposable
         return await client.GetFromJsonAsync<JsonElement>($"api/v0.2/jobs/{id}/");
     }
 
+    /// <summary>Every job of the lab, newest first.</summary>
+    public async Task<IReadOnlyList<JsonElement>> JobsAsync()
+    {
+        using var client = Master.Client();
+        var page = await client.GetFromJsonAsync<JsonElement>("api/v0.2/jobs/?limit=100");
+        return [.. page.GetProperty("results").EnumerateArray().Select(j => j.Clone())];
+    }
+
     /// <summary>Polls the job until <paramref name="condition"/> holds (REST gives no other signal); fails with the job and the worker's output.</summary>
     public async Task<JsonElement> WaitForJobAsync(long id, Func<JsonElement, bool> condition, string what, TimeSpan? deadline = null)
     {

@@ -65,9 +65,9 @@ public sealed class DeviceJobRestartSpec(ITestOutputHelper output)
         var next = await lab.SubmitAsync(BoardJobs.Smoke(Board));
         var after = await lab.WaitForEndAsync(next);
         Assert.Equal("Complete", after.GetProperty("health").GetString());
-        var check = await lab.WaitForEndAsync(id + 2 == next ? id + 1 : next + 1);
+        var check = (await lab.JobsAsync()).Single(j => j.GetProperty("health_check").GetBoolean());
         output.WriteLine(check.ToString());
-        Assert.True(check.GetProperty("health_check").GetBoolean(), "a health check must run before the next job");
+        Assert.Equal(("Complete", Board), (check.GetProperty("health").GetString(), check.GetProperty("actual_device").GetString()));
         Assert.True(check.GetProperty("end_time").GetDateTimeOffset() <= after.GetProperty("start_time").GetDateTimeOffset());
         Assert.Equal("Good", await lab.DeviceHealthAsync(Board));
     }
