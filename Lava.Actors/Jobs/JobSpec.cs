@@ -52,4 +52,12 @@ public sealed record JobSpec(
 /// <param name="Role">This job's role name.</param>
 /// <param name="Essential">True when this role failing cancels the group.</param>
 /// <param name="DeviceBacked">False for a secondary connection that runs over another role's device and needs none.</param>
-public sealed record JobGroup(long Id, int SubId, IReadOnlyList<long> JobIds, string Role, bool Essential, bool DeviceBacked = true);
+/// <param name="Roles">The role of every job of the group, in <paramref name="JobIds"/>' order (what <c>lava-group</c> lists); null in jobs submitted before it was kept.</param>
+public sealed record JobGroup(long Id, int SubId, IReadOnlyList<long> JobIds, string Role, bool Essential, bool DeviceBacked = true, IReadOnlyList<string>? Roles = null)
+{
+    /// <summary>Every member's role by job id, in sub-id order; only this job's own when <see cref="Roles"/> is unknown.</summary>
+    public IReadOnlyDictionary<long, string> Members(long self) =>
+        Roles is { } roles && roles.Count == JobIds.Count
+            ? JobIds.Zip(roles).ToDictionary(m => m.Item1, m => m.Item2)
+            : new Dictionary<long, string> { [self] = Role };
+}

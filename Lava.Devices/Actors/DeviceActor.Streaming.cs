@@ -54,6 +54,7 @@ public sealed partial class DeviceActor
         run.SentCases = run.AckedCases;
         run.EndSent = false;
         SendNew(run);
+        ResendCalls(run);
     }
 
     private static void Acknowledge(JobRun run, long lines, long cases)
@@ -94,6 +95,10 @@ public sealed partial class DeviceActor
         public JobDirectory Directory { get; } = directory;
         public SpoolReader Log { get; } = new(directory.OutputFile);
         public SpoolReader Results { get; } = new(directory.ResultsFile);
+        public SpoolReader Requests { get; } = new(directory.MultinodeRequestsFile);
+        public long RequestsRead { get; set; }
+        public SortedDictionary<long, MultinodeRequest> PendingCalls { get; } = [];
+        public HashSet<long> AnsweredCalls { get; } = [];
         public CancellationTokenSource Stopping { get; } = new();
         public RunnerProcess? Runner { get; set; }
         public IActorRef? Supervisor { get; set; }
@@ -114,6 +119,7 @@ public sealed partial class DeviceActor
             Stopping.Dispose();
             Log.Dispose();
             Results.Dispose();
+            Requests.Dispose();
             Runner?.Dispose();
         }
     }

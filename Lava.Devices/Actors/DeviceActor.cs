@@ -43,6 +43,7 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         Receive<RunnerExited>(e => { if (_run?.JobId == e.JobId) OnRunnerGone(); });
         Receive<KillRunner>(k => { if (_run?.JobId == k.JobId && _run.End is null) _run.Runner?.Signal(RunnerProcess.SigKill); });
         Receive<PoweredOff>(OnPoweredOff);
+        Receive<MultinodeAnswer>(OnMultinodeAnswer);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -160,7 +161,8 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         // A directory left by an earlier run of this id that no device adopted holds nothing worth keeping.
         if (Directory.Exists(directory.Path)) Directory.Delete(directory.Path, recursive: true);
         var files = _options.FileServer is { } server ? new Uri(server, $"jobs/{job.JobId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/").ToString() : null;
-        directory.Prepare(new RunInfo(job.JobId, _device, _options.WorkerName, (long)job.JobTimeout.TotalSeconds, files), job.Definition, job.DeviceConfiguration);
+        var multinode = job.Group is { } group ? new RunMultinode(job.JobId, group.GetValueOrDefault(job.JobId, ""), group) : null;
+        directory.Prepare(new RunInfo(job.JobId, _device, _options.WorkerName, (long)job.JobTimeout.TotalSeconds, files, multinode), job.Definition, job.DeviceConfiguration);
         _run = new JobRun(job.JobId, directory);
         try
         {
@@ -190,6 +192,7 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         run.Log.Scan();
         run.Results.Scan();
         Acknowledge(run, acked.LogLines, acked.TestCases);
+        ReadAnswered(run);
         if (directory.ReadEnd() is { } end)
         {
             run.End = end;
@@ -221,7 +224,7 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         var before = (run.Log.Lines, run.Results.Lines);
         run.Log.Scan();
         run.Results.Scan();
-        var grew = (run.Log.Lines, run.Results.Lines) != before;
+        var grew = (run.Log.Lines, run.Results.Lines) != before | ScanMultinode(run);
         SendNew(run);
         if (run.End is null && run.Runner is { IsChild: false } adopted && !adopted.IsAlive())
         {

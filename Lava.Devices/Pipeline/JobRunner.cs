@@ -47,6 +47,7 @@ public static class JobRunner
                 FileServer = run.FileServer is { } server ? new Uri(server) : null,
                 Clock = clock,
                 Stopping = stop,
+                Multinode = run.Multinode is null ? null : new Runs.JobDirectoryMultinodeApi(new Runs.JobDirectory(jobDirectory), clock),
             };
             var pipeline = Build(context, registry);
             topLevel = pipeline.Count;
@@ -208,7 +209,7 @@ public static class JobRunner
     };
 
     /// <summary>run.json, written by the device actor.</summary>
-    private sealed record RunInfo(long JobId, string Device, string Worker, int? JobTimeoutSeconds, string? FileServer);
+    private sealed record RunInfo(long JobId, string Device, string Worker, int? JobTimeoutSeconds, string? FileServer, Runs.RunMultinode? Multinode);
 
     /// <summary>Finalize's undo of the user commands that ran.</summary>
     private sealed class UndoCommandsAction() : PipelineAction("user-command-undo")

@@ -43,6 +43,9 @@ public sealed class PipelineContext : IConsoleLog
     /// </summary>
     public Lava.Devices.TestShell.Overlay? Overlay { get; set; }
 
+    /// <summary>Serves the test shell's MultiNode calls for a MultiNode job (through the job directory); null for a single-node job.</summary>
+    public Lava.Devices.TestShell.IMultinodeApi? Multinode { get; init; }
+
     /// <summary>Commands to run at the end of the job (user commands' <c>undo</c>), in order.</summary>
     public IReadOnlyList<string> UndoCommands => _undo;
 

@@ -9,7 +9,9 @@ namespace Lava.Devices.Runs;
 /// runner process and its device actor. Files that are read whole (<c>run.json</c>, <c>job.yaml</c>,
 /// <c>device.yaml</c>, <c>end.json</c>, <c>acked.json</c>, <c>runner.pid</c>) are written to a temporary file and
 /// renamed, so a reader sees the old content or the new one, never half of it. <c>output.yaml</c> and
-/// <c>results.jsonl</c> are append-only (<see cref="SpoolWriter"/>, <see cref="SpoolReader"/>).
+/// <c>results.jsonl</c> are append-only (<see cref="SpoolWriter"/>, <see cref="SpoolReader"/>), and so are MultiNode's
+/// <c>multinode-requests.jsonl</c> (<see cref="MultinodeRequestLine"/>s, by the runner) and
+/// <c>multinode-answers.jsonl</c> (<c>MultinodeAnswer</c>s, by the device actor).
 /// </summary>
 public sealed class JobDirectory
 {
@@ -35,6 +37,8 @@ public sealed class JobDirectory
     public string EndFile => Combine("end.json");
     public string AckedFile => Combine("acked.json");
     public string EndedFile => Combine("ended");
+    public string MultinodeRequestsFile => Combine("multinode-requests.jsonl");
+    public string MultinodeAnswersFile => Combine("multinode-answers.jsonl");
 
     /// <summary>The directory of job <paramref name="jobId"/> under the worker's <paramref name="dataDir"/>.</summary>
     public static JobDirectory For(string dataDir, long jobId) =>
@@ -91,6 +95,16 @@ public sealed class JobDirectory
         var text = new StringBuilder();
         foreach (var record in records) text.Append(Lava.Actors.Jobs.Logs.LogLine.Format(record)).Append('\n');
         output.Write(Utf8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>
+    /// Appends <paramref name="value"/> as one JSON line to the append-only file <paramref name="path"/> in a single write
+    /// (the file's only writer appends; a reader counts the line once its <c>\n</c> is there).
+    /// </summary>
+    public static void AppendJsonLine<T>(string path, T value)
+    {
+        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        file.Write(Utf8.GetBytes(JsonSerializer.Serialize(value, Json) + "\n"));
     }
 
     /// <summary>Writes <paramref name="content"/> to a temporary file beside <paramref name="path"/> and renames it over it.</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
+using Lava.Devices.TestShell;
 
 namespace Lava.Devices.Runs;
 
@@ -18,9 +20,24 @@ public sealed record RunEnd(string Result, string ErrorType, string Errors)
 
 /// <summary>
 /// What <c>run.json</c> tells the runner about its job: the job's id, its device, the worker, the job's timeout in
-/// seconds and the URL under which the worker's file server serves the job's files (null: none).
+/// seconds, the URL under which the worker's file server serves the job's files (null: none) and, for a MultiNode job,
+/// its group (null otherwise).
 /// </summary>
-public sealed record RunInfo(long JobId, string Device, string Worker, long JobTimeoutSeconds, string? FileServer);
+public sealed record RunInfo(long JobId, string Device, string Worker, long JobTimeoutSeconds, string? FileServer, RunMultinode? Multinode = null);
+
+/// <summary>
+/// run.json's <c>multinode</c>: the job's own id (<paramref name="Self"/>) and <paramref name="Role"/>, and every
+/// member's role by job id (<paramref name="Group"/>, this job included), what <c>lava-self</c>, <c>lava-role</c> and
+/// <c>lava-group</c> print.
+/// </summary>
+public sealed record RunMultinode(long Self, string Role, IReadOnlyDictionary<long, string> Group)
+{
+    /// <summary>The group as the test shell's overlay exports it, members in job id order.</summary>
+    public MultinodeInfo ToOverlay() => new(
+        Self.ToString(CultureInfo.InvariantCulture),
+        Role,
+        [.. Group.OrderBy(m => m.Key).Select(m => KeyValuePair.Create(m.Key.ToString(CultureInfo.InvariantCulture), m.Value))]);
+}
 
 /// <summary>What the master acknowledged (<c>acked.json</c>): log lines and test cases before these positions are stored there.</summary>
 public sealed record RunAcked(long LogLines, long TestCases)

@@ -14,6 +14,8 @@ public static class DeviceJobProtocol;
 /// <summary>
 /// Run the job on <paramref name="Device"/>, or, when it runs there already, carry on streaming from
 /// <paramref name="NextLogLine"/> and <paramref name="NextTestCase"/> to the sender. Answered with <see cref="JobRunReport"/>.
+/// <paramref name="Group"/> is a MultiNode job's group, every member's role by job id (this job's included); null for a
+/// single-node job. The sender also serves the job's <see cref="MultinodeRequest"/>s.
 /// </summary>
 [WireManifest("lava.device.run-job.v1")]
 public sealed record RunJob(
@@ -23,7 +25,8 @@ public sealed record RunJob(
     string DeviceConfiguration,
     TimeSpan JobTimeout,
     long NextLogLine,
-    long NextTestCase) : ILavaWireMessage;
+    long NextTestCase,
+    IReadOnlyDictionary<long, string>? Group = null) : ILavaWireMessage;
 
 /// <summary>Asks whether the device runs the job; answered with <see cref="JobRunReport"/>.</summary>
 [WireManifest("lava.device.query-job.v1")]

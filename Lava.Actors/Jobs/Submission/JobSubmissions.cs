@@ -109,6 +109,7 @@ public sealed class JobSubmissions(LabCatalog catalog, IJobIds ids, TimeProvider
         var first = await ids.AllocateAsync(roles.Count, cancellationToken).ConfigureAwait(false);
         var jobIds = Enumerable.Range(0, roles.Count).Select(i => first + i).ToList();
         var now = time.GetUtcNow();
+        var memberRoles = roles.Select(r => r.Role).ToList();
         var hosts = roles.GroupBy(r => r.Role, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().DeviceType, StringComparer.Ordinal);
         return SubmissionOutcome.Accepted([.. roles.Select(role => new JobSpec(
             first + role.SubId,
@@ -123,7 +124,7 @@ public sealed class JobSubmissions(LabCatalog catalog, IJobIds ids, TimeProvider
             RequestedDevice: null,
             Definition: role.Definition,
             OriginalDefinition: text,
-            new JobGroup(first, role.SubId, jobIds, role.Role, role.Essential, role.DeviceBacked),
+            new JobGroup(first, role.SubId, jobIds, role.Role, role.Essential, role.DeviceBacked, memberRoles),
             job.Timeouts.Job.Duration,
             QueueTimeout(tree),
             originalJobId))]);

@@ -176,7 +176,8 @@ public sealed partial class JobSupervisor
     {
         _awaitingReport = true;
         var spec = _job.Spec!;
-        Agent()?.Tell(new RunJob(JobId, _job.Device!, spec.Definition, _configuration!, spec.JobTimeout, _job.LogLines, _job.TestCases), Self);
+        Agent()?.Tell(new RunJob(JobId, _job.Device!, spec.Definition, _configuration!, spec.JobTimeout, _job.LogLines, _job.TestCases,
+            spec.Group?.Members(JobId)), Self);
         Timers.StartSingleTimer(RunKey, RetryRunJob.Instance, _runRetry);
         _runRetry = TimeSpan.FromTicks(Math.Min(_runRetry.Ticks * 2, _settings.RunJobRetryMax.Ticks));
     }

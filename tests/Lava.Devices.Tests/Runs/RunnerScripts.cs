@@ -106,7 +106,7 @@ internal sealed class StoredJob
                         return ended;
                     }
                     break;
-                case JobRunReport:
+                case JobRunReport or MultinodeRequest:
                     break;
                 default:
                     throw new InvalidOperationException($"job {jobId}: unexpected {message}");

@@ -101,6 +101,17 @@ public sealed class JobSupervisorMultinodeSpec : SupervisorTestKit
     }
 
     [Fact]
+    public async Task RunJob_must_name_every_members_role_for_a_group_and_none_for_a_single_job()
+    {
+        long[] ids = [90, 91, 92];
+        var (_, run) = await ScheduleAsync(91, SupervisedJobs.Spec(91, group: new JobGroup(90, 1, ids, "client", Essential: false, Roles: ["server", "client", "client"])));
+        var (_, single) = await ScheduleAsync(93);
+
+        Assert.Equal(new Dictionary<long, string> { [90] = "server", [91] = "client", [92] = "client" }, run.Group);
+        Assert.Null(single.Group);
+    }
+
+    [Fact]
     public async Task A_job_outside_a_group_gets_an_error_answer()
     {
         var job = await RunAsync(80);
