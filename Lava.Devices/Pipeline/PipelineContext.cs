@@ -43,6 +43,9 @@ public sealed class PipelineContext : IConsoleLog
     /// </summary>
     public Lava.Devices.TestShell.Overlay? Overlay { get; set; }
 
+    /// <summary>True once a boot put <see cref="Overlay"/> on the device (QEMU boots it in its initrd): nothing to transfer.</summary>
+    public bool OverlayOnDevice { get; set; }
+
     /// <summary>Commands to run at the end of the job (user commands' <c>undo</c>), in order.</summary>
     public IReadOnlyList<string> UndoCommands => _undo;
 
