@@ -3,7 +3,9 @@ using Lava.Actors.Jobs.Logs;
 using Lava.Actors.Lab.Devices;
 using Lava.Devices.Pipeline;
 using Lava.Devices.Pipeline.Boot;
+using Lava.Devices.Pipeline.Deploy;
 using Lava.Devices.Qemu;
+using Lava.Devices.TestShell;
 using Lava.Devices.Tests.Qemu;
 using Xunit;
 using Xunit.Abstractions;
@@ -45,6 +47,24 @@ public sealed class QemuJobSpec(ITestOutputHelper output)
         Assert.Equal(["kernel", "initrd"], results.Where(r => r.Name == "file-download").Select(r => r.Extra!["label"]));
         Assert.Equal(("2.1.1", "2.2"), (results.Single(r => r.Name == "execute-qemu").Extra!["level"], results.Single(r => r.Name == "auto-login-action").Extra!["level"]));
         Assert.Empty(ProcessesMentioning(job.Path)); // finalize stopped QEMU
+    }
+
+    [RequiresQemuFact]
+    public async Task A_jobs_overlay_must_be_booted_in_the_initrd_and_marked_as_on_the_device()
+    {
+        await using var job = SmokeJob(test: "- test:\n    timeout: {minutes: 2}\n    definitions: []\n");
+        var registry = ActionRegistry.CreateDefault()
+            .Register("deploy", "tmpfs", (a, d, e) => new ActionGroup("deployimages", [DeployStrategies.Downloads(a, d, e), new BuildOverlay()]))
+            .Register("test", ActionRegistry.AnyStrategy, (_, _, _) => new CheckOverlay());
+
+        var run = JobRunner.RunAsync(job.Path, registry, TimeProvider.System, CancellationToken.None);
+        Assert.Equal(0, await run.WaitAsync(QemuAssets.Deadline * 3));
+
+        Assert.Equal(("pass", "", ""), job.End());
+        Assert.Contains(job.LogText(), l => l.StartsWith("info: Boot command: ", StringComparison.Ordinal)
+            && l.Contains($"-initrd {Path.Combine(job.Path, QemuCommandLine.InitrdWithOverlay)} ", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(job.Path, ExecuteQemuAction.OverlayFile)));
+        Assert.Equal("pass", job.Results().Single(r => r.Name == "check-overlay").Result);
     }
 
     [RequiresQemuFact]
@@ -156,7 +176,7 @@ public sealed class QemuJobSpec(ITestOutputHelper output)
 
     // The shipped smoke job without its test action, its images the kernel found and a busybox initramfs, on qemu01
     // rendered with the job's context (plus extra_options when given), as the master renders it for a job.
-    private static JobDirectory SmokeJob(string? extraOptions = null)
+    private static JobDirectory SmokeJob(string? extraOptions = null, string test = "")
     {
         var job = JobDirectory.Create();
         var initramfs = Path.Combine(job.Path, "busybox-initramfs.cpio.gz");
@@ -165,7 +185,7 @@ public sealed class QemuJobSpec(ITestOutputHelper output)
             .Replace("file:///srv/lava-images/vmlinuz", "file://" + QemuAssets.Kernel, StringComparison.Ordinal)
             .Replace("file:///srv/lava-images/busybox-initramfs.cpio.gz", "file://" + initramfs, StringComparison.Ordinal);
         Assert.Contains("\n- test:\n", yaml, StringComparison.Ordinal);
-        yaml = yaml[..yaml.IndexOf("\n- test:\n", StringComparison.Ordinal)];
+        yaml = yaml[..yaml.IndexOf("\n- test:\n", StringComparison.Ordinal)] + "\n" + test;
         var context = new Dictionary<string, object?> { ["arch"] = "amd64" };
         if (extraOptions is not null)
         {
@@ -176,6 +196,28 @@ public sealed class QemuJobSpec(ITestOutputHelper output)
         var templates = DeviceTemplates.ForLab(Path.Combine(QemuAssets.RepositoryRoot, "examples", "devices"), Path.Combine(QemuAssets.RepositoryRoot, "device-types"));
         job.Write("device.yaml", templates.RenderDevice("qemu01", context));
         return job;
+    }
+
+    /// <summary>What the test deploy does for QEMU: the job's overlay in the context.</summary>
+    private sealed class BuildOverlay() : PipelineAction("lava-overlay")
+    {
+        public override Task RunAsync(ActionScope scope, CancellationToken deadline)
+        {
+            scope.Context.Overlay = Overlay.Build(new OverlayOptions { JobId = "7" });
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Checks at the guest's prompt that the overlay's helpers are there.</summary>
+    private sealed class CheckOverlay() : PipelineAction("check-overlay")
+    {
+        public override async Task RunAsync(ActionScope scope, CancellationToken deadline)
+        {
+            Assert.True(scope.Context.OverlayOnDevice);
+            await scope.SendLineAsync("test -x /lava-7/bin/lava-test-case && echo overlay=ok$((40 + 2))", deadline, "test");
+            await scope.ExpectAsync(["overlay=ok42"], deadline);
+            await scope.ExpectAsync(scope.Context.Prompts, deadline);
+        }
     }
 
     private static async Task WaitForLogAsync(JobDirectory job, Func<LogRecord, bool> predicate)
