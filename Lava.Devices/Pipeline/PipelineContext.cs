@@ -46,6 +46,9 @@ public sealed class PipelineContext : IConsoleLog
     /// <summary>Serves the test shell's MultiNode calls for a MultiNode job (through the job directory); null for a single-node job.</summary>
     public Lava.Devices.TestShell.IMultinodeApi? Multinode { get; init; }
 
+    /// <summary>True once a boot put <see cref="Overlay"/> on the device (QEMU boots it in its initrd): nothing to transfer.</summary>
+    public bool OverlayOnDevice { get; set; }
+
     /// <summary>Commands to run at the end of the job (user commands' <c>undo</c>), in order.</summary>
     public IReadOnlyList<string> UndoCommands => _undo;
 

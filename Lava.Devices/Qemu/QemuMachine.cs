@@ -6,12 +6,14 @@ namespace Lava.Devices.Qemu;
 /// <summary>
 /// A running QEMU: a child process whose stdio is the guest's serial console (<see cref="Console"/>, for a
 /// <see cref="ConsoleExpect"/>), its stderr kept in a file so that an early exit can say why. Made by
-/// <see cref="Start"/>; <see cref="StopAsync"/> (or disposing, or the stop token given to Start) kills QEMU and every
-/// process it started. <see cref="Exited"/> tells when QEMU ended by itself.
+/// <see cref="Start"/>; <see cref="StopAsync"/> (or disposing, closing the console, or the stop token given to Start)
+/// kills QEMU and every process it started. <see cref="Exited"/> tells when QEMU ended by itself.
 /// </summary>
 public sealed class QemuMachine : IAsyncDisposable
 {
     private const int StderrTailBytes = 2048;
+
+    private static readonly TimeSpan ExitAfterEndOfOutput = TimeSpan.FromSeconds(10);
 
     private readonly ProcessConsole _console;
     private readonly string _stderrPath;
@@ -24,6 +26,7 @@ public sealed class QemuMachine : IAsyncDisposable
         _console = console;
         _stderrPath = stderrPath;
         Command = command;
+        Console = new MachineConsole(this);
         Exited = WatchAsync(console.Exited);
         _onStop = stop.Register(() => _ = StopAsync());
     }
@@ -31,8 +34,12 @@ public sealed class QemuMachine : IAsyncDisposable
     /// <summary>The command QEMU runs with.</summary>
     public QemuCommand Command { get; }
 
-    /// <summary>The guest's serial console: what QEMU prints on stdout, and its stdin.</summary>
-    public IConsoleConnection Console => _console;
+    /// <summary>
+    /// The guest's serial console: what QEMU prints on stdout, and its stdin. Closing it stops the machine (a job's
+    /// connection is closed at its end, and QEMU has no power-off of its own). When QEMU ended by itself, its end
+    /// is a <see cref="ConsoleClosedException"/> saying why (<see cref="Exited"/>'s message: exit code, stderr).
+    /// </summary>
+    public IConsoleConnection Console { get; }
 
     /// <summary>
     /// Completes once QEMU has ended after <see cref="StopAsync"/>; faults with a <see cref="QemuException"/>
@@ -101,6 +108,24 @@ public sealed class QemuMachine : IAsyncDisposable
             $"{Command.Program} exited with code {code} before it was stopped" + (tail.Length > 0 ? $": {tail}" : " (nothing on stderr)"));
     }
 
+    // Why the console ended without a stop: QEMU's exit, which follows its stdout's end closely.
+    private async Task<string> EndReasonAsync()
+    {
+        try
+        {
+            await Exited.WaitAsync(ExitAfterEndOfOutput).ConfigureAwait(false);
+        }
+        catch (QemuException e)
+        {
+            return e.Message;
+        }
+        catch (TimeoutException)
+        {
+            // stdout closed but QEMU still runs: only its output is gone
+        }
+        return $"{Command.Program}: console closed by the far end";
+    }
+
     private string StderrTail()
     {
         try
@@ -116,5 +141,28 @@ public sealed class QemuMachine : IAsyncDisposable
         {
             return "";
         }
+    }
+
+    /// <summary>QEMU's stdio as the machine's console: closing stops the machine, an unasked end says why.</summary>
+    private sealed class MachineConsole(QemuMachine machine) : IConsoleConnection
+    {
+        public string Description => $"{machine.Command.Program} (serial console on stdio)";
+
+        public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            var read = await machine._console.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read == 0 && Volatile.Read(ref machine._stopping) == 0)
+            {
+                throw new ConsoleClosedException(await machine.EndReasonAsync().ConfigureAwait(false));
+            }
+            return read;
+        }
+
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            machine._console.WriteAsync(data, cancellationToken);
+
+        public ValueTask CloseAsync() => new(machine.StopAsync());
+
+        public ValueTask DisposeAsync() => CloseAsync();
     }
 }

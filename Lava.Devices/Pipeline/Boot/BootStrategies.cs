@@ -51,6 +51,26 @@ public static class BootStrategies
         return new ActionGroup("minimal-boot", steps);
     }
 
+    /// <summary>
+    /// <c>method: qemu</c> as LAVA's <c>boot-image-retry</c>: <c>boot-qemu-image</c> (<c>execute-qemu</c>: QEMU started
+    /// with the deployed images and the job's overlay, its stdio the job's console) and, with <c>prompts</c>,
+    /// auto-login-action. QEMU has no power commands: closing its console at the end of the job stops it.
+    /// </summary>
+    public static PipelineAction Qemu(JobAction action, DeviceConfiguration device, List<string> errors)
+    {
+        if (device.BootMethod(ExecuteQemuAction.Method) is null)
+        {
+            errors.Add($"The device has no '{ExecuteQemuAction.Method}' boot method");
+        }
+        if (action.Block.GetValueOrDefault("media") is { } media && media is not "tmpfs")
+        {
+            errors.Add($"qemu boot media '{media}' is not supported: only tmpfs is");
+        }
+        List<PipelineAction> steps = [new ActionGroup("boot-qemu-image", [new ExecuteQemuAction()], TimeoutErrorKind.Infrastructure)];
+        AddLogin(action, steps, null, errors);
+        return new ActionGroup("boot-image-retry", steps);
+    }
+
     private static void AddLogin(JobAction action, List<PipelineAction> steps, string? bootloader, List<string> errors)
     {
         if (action.Block.ContainsKey("prompts") || action.Block.ContainsKey("auto_login"))
