@@ -6,7 +6,7 @@ namespace Lava.Devices.Pipeline.Test;
 
 /// <summary>
 /// Builds the job's lava-test-shell overlay once, as LAVA's <c>lava-overlay</c> does in the deploy stage: fetches the
-/// definitions of every test action (one stage per test action, in job order) into the job directory, lays the
+/// definitions of every test action (one stage per test action, in job order, numbered across the job) into the job directory, lays the
 /// overlay out at the device's <c>lava_test_results_dir</c> with the job's secrets, environment and MultiNode place,
 /// keeps it in <see cref="PipelineContext.Overlay"/> and writes <see cref="TarGzFile"/> and <see cref="CpioFile"/>
 /// next to the job's downloads (the worker serves them; a QEMU boot appends the cpio to its initrd).
@@ -49,23 +49,28 @@ public static class JobOverlay
         }
         var source = new TestDefinitionSource();
         var stages = new List<IReadOnlyList<TestDefinition>>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var work = Path.Combine(context.JobDirectory, "tests");
         foreach (var test in context.Job.Actions.Where(a => a.Type == "test"))
         {
-            var stage = stages.Count.ToString(CultureInfo.InvariantCulture);
-            if (test.Block.GetValueOrDefault("definitions") is List<object?> definitions)
+            var fetched = new List<TestDefinition>();
+            // Numbered across the job, as LAVA's suites are: 0_first, 1_second in the next test action...
+            foreach (var entry in test.Block.GetValueOrDefault("definitions") as List<object?> ?? [])
             {
-                var work = Path.Combine(context.JobDirectory, "tests", stage);
-                var fetched = await TestShellErrors.MapAsync(() => source.FetchAllAsync(definitions, work, cancellationToken)).ConfigureAwait(false);
-                foreach (var definition in fetched)
+                if (entry is not OrderedDictionary<object, object?> map)
                 {
-                    context.Info($"Test definition {definition.RunName} ({definition.From} {definition.Repository} {definition.Path}) in stage {stage}");
+                    throw new JobError($"Invalid test definition entry in test action {stages.Count}: not a map");
                 }
-                stages.Add(fetched);
+                var index = names.Count;
+                var definition = await TestShellErrors.MapAsync(() => source.FetchAsync(index, map, work, cancellationToken)).ConfigureAwait(false);
+                if (!names.Add(definition.Name))
+                {
+                    throw new JobError($"Test definition names need to be unique: '{definition.Name}' is used twice");
+                }
+                context.Info($"Test definition {definition.RunName} ({definition.From} {definition.Repository} {definition.Path}) in stage {stages.Count}");
+                fetched.Add(definition);
             }
-            else
-            {
-                stages.Add([]);
-            }
+            stages.Add(fetched);
         }
         var overlay = Overlay.Build(Options(context), [.. stages]);
         await File.WriteAllBytesAsync(Path.Combine(context.JobDirectory, TarGzFile), overlay.ToTarGz(), cancellationToken).ConfigureAwait(false);

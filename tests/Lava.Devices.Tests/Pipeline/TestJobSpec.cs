@@ -87,6 +87,32 @@ public sealed class TestJobSpec
     }
 
     [Fact]
+    public async Task A_second_test_action_must_run_its_own_stage_without_typing_the_overlay_again()
+    {
+        await using var job = JobDirectory.WithBoard();
+        job.Write("job.yaml", SimSmoke + """
+            - test:
+                definitions:
+                - from: inline
+                  name: second
+                  path: inline/second.yaml
+                  repository:
+                    metadata: {format: Lava-Test Test Definition 1.0, name: second}
+                    run: {steps: ["lava-test-case again --result pass"]}
+            """);
+
+        await job.RunAsync();
+
+        Assert.Equal(("pass", "", ""), job.End());
+        var results = job.Results();
+        Assert.Equal(["0_smoke", "0_smoke", "0_smoke", "0_smoke", "1_second"], results.Where(r => r.Suite != "lava").Select(r => r.Suite));
+        Assert.Equal("pass", results.Single(r => r.Suite == "1_second" && r.Name == "again").Result);
+        Assert.Equal(["0", "1"], results.Where(r => r.Name == "lava-test-shell").Select(r => r.Extra!["stage"]));
+        Assert.Single(job.LogText(), l => l.StartsWith("info: Transferring the overlay", StringComparison.Ordinal));
+        Assert.Contains("input: lava-7/bin/lava-test-runner lava-7/1", job.LogText());
+    }
+
+    [Fact]
     public async Task A_test_that_outlives_its_timeout_must_end_the_job_with_a_LAVATimeout_error()
     {
         await using var job = JobDirectory.WithBoard();
