@@ -13,7 +13,7 @@ public delegate PipelineAction ActionFactory(JobAction action, DeviceConfigurati
 /// <summary>
 /// The table of actions a runner knows, by action type (<c>deploy</c>, <c>boot</c>, <c>test</c>, <c>command</c>) and
 /// strategy (deploy's <c>to</c>, boot's <c>method</c>; <see cref="AnyStrategy"/> for types without one, or as a
-/// fallback). <see cref="CreateDefault"/> has the built-in ones; others (<c>test</c>) are added with
+/// fallback). <see cref="CreateDefault"/> has the built-in ones; others are added with
 /// <see cref="Register"/>. An action with no entry is a <see cref="JobError"/> naming it.
 /// </summary>
 public sealed class ActionRegistry
@@ -23,7 +23,7 @@ public sealed class ActionRegistry
 
     private readonly Dictionary<(string Type, string Strategy), ActionFactory> _factories = [];
 
-    /// <summary>A table with deploy (tmpfs, tftp, nfs, download(s), flasher), boot (u-boot, minimal, qemu) and command.</summary>
+    /// <summary>A table with deploy (tmpfs, tftp, nfs, download(s), flasher), boot (u-boot, minimal, qemu), test and command.</summary>
     public static ActionRegistry CreateDefault()
     {
         var registry = new ActionRegistry();
@@ -34,6 +34,7 @@ public sealed class ActionRegistry
         registry.Register("boot", "u-boot", BootStrategies.UBoot);
         registry.Register("boot", "minimal", BootStrategies.Minimal);
         registry.Register("boot", "qemu", BootStrategies.Qemu);
+        registry.Register("test", AnyStrategy, Test.TestStrategies.Test);
         registry.Register("command", AnyStrategy, CommandAction.Create);
         return registry;
     }

@@ -43,6 +43,7 @@ public static class JobRunner
                 Job = ReadJob(jobDirectory),
                 Device = ReadDevice(jobDirectory),
                 Output = output,
+                JobId = run.JobId,
                 JobDirectory = jobDirectory,
                 FileServer = run.FileServer is { } server ? new Uri(server) : null,
                 Clock = clock,
@@ -85,8 +86,14 @@ public static class JobRunner
     private static List<(PipelineAction Action, JobAction Job)> Build(PipelineContext context, ActionRegistry registry)
     {
         var errors = new List<string>();
-        var pipeline = context.Job.Actions.Select(a => (registry.Build(a, context.Device, errors), a)).ToList();
-        errors.AddRange(pipeline.SelectMany(p => p.Item1.Validate(context)));
+        var pipeline = new List<(PipelineAction Action, JobAction Job)>();
+        foreach (var action in context.Job.Actions)
+        {
+            var built = registry.Build(action, context.Device, errors);
+            var firstDeploy = action.Type == "deploy" && !pipeline.Any(p => p.Job.Type == "deploy");
+            pipeline.Add((firstDeploy ? Test.LavaOverlayAction.Under(built, context.Job) : built, action));
+        }
+        errors.AddRange(pipeline.SelectMany(p => p.Action.Validate(context)));
         if (errors.Count > 0)
         {
             throw new JobError("Invalid job data: " + string.Join("; ", errors.Distinct()));

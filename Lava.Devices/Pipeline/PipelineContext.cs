@@ -17,6 +17,9 @@ public sealed class PipelineContext : IConsoleLog
 
     public required IJobOutput Output { get; init; }
 
+    /// <summary>The job's id (run.json's <c>jobId</c>): the overlay's root and its runs' uuids are named after it.</summary>
+    public long JobId { get; init; }
+
     /// <summary>The job directory: downloads go there, and the worker serves it at <see cref="FileServer"/>.</summary>
     public required string JobDirectory { get; init; }
 
@@ -43,11 +46,14 @@ public sealed class PipelineContext : IConsoleLog
     /// </summary>
     public Lava.Devices.TestShell.Overlay? Overlay { get; set; }
 
-    /// <summary>Serves the test shell's MultiNode calls for a MultiNode job (through the job directory); null for a single-node job.</summary>
-    public Lava.Devices.TestShell.IMultinodeApi? Multinode { get; init; }
-
-    /// <summary>True once a boot put <see cref="Overlay"/> on the device (QEMU boots it in its initrd): nothing to transfer.</summary>
+    /// <summary>
+    /// Whether <see cref="Overlay"/> is on the booted device: a QEMU boot that appended it to the initrd sets it, a
+    /// device reset clears it, a test action that typed it over the console sets it (so that it is typed only once).
+    /// </summary>
     public bool OverlayOnDevice { get; set; }
+
+    /// <summary>The MultiNode group's API for the test shell's <c>lava-send</c>, <c>lava-wait</c>...; null for a single-node job.</summary>
+    public Lava.Devices.TestShell.IMultinodeApi? Multinode { get; init; }
 
     /// <summary>Commands to run at the end of the job (user commands' <c>undo</c>), in order.</summary>
     public IReadOnlyList<string> UndoCommands => _undo;

@@ -26,7 +26,11 @@ public sealed partial class TestShellSession(
     {
         ArgumentNullException.ThrowIfNull(overlay);
         var archive = overlay.ToTarGz();
-        var commands = TransferOverPrompt.Commands(archive, overlay.Root.StartsWith('/') ? "/" : ".");
+        // A relative root means a shell in a directory of its own on a shared host (the board simulator): the
+        // temporary file stays in that directory too, so that boards transferring at once do not mix their files.
+        var commands = overlay.Root.StartsWith('/')
+            ? TransferOverPrompt.Commands(archive)
+            : TransferOverPrompt.Commands(archive, ".", file: "./lava-overlay.tar.gz.b64");
         sink.Log("info", $"Transferring the overlay to {overlay.Root} over the console ({archive.Length} bytes, {commands.Count} commands)");
         await PromptAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < commands.Count - 1; i++)

@@ -48,6 +48,12 @@ public sealed class ResetDeviceAction(DeviceConfiguration device) : PipelineActi
     public override IEnumerable<string> Validate(PipelineContext context) =>
         Children.Count == 0 ? ["Hard reset required but not defined."] : base.Validate(context);
 
+    public override Task RunAsync(ActionScope scope, CancellationToken deadline)
+    {
+        scope.Context.OverlayOnDevice = false; // whatever a test action typed onto the board is gone after a reset
+        return base.RunAsync(scope, deadline);
+    }
+
     private static PipelineAction[] Steps(DeviceConfiguration device) =>
         device.Commands("hard_reset").Count > 0 ? [PowerCommandAction.HardReset()]
         : device.Commands("power_on").Count > 0 ? [PowerCommandAction.PowerOff(), PowerCommandAction.PowerOn()]

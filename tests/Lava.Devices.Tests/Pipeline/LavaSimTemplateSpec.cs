@@ -34,6 +34,7 @@ public sealed class LavaSimTemplateSpec
         Assert.Equal("=>", DeviceConfiguration.Text(device.Get("actions", "boot", "methods", "u-boot", "parameters", "bootloader_prompt")));
         var ramdisk = DeviceConfiguration.Strings(device.Get("actions", "boot", "methods", "u-boot", "ramdisk", "commands"));
         Assert.Equal("booti ${kernel_addr_r} - ${fdt_addr_r}", ramdisk[^1]);
+        Assert.Equal("lava-%s", DeviceConfiguration.Text(device.Constant("lava_test_results_dir", "posix"))); // the shell's own directory
         Assert.NotNull(device.Timeouts);
         Assert.Equal(TimeSpan.FromMinutes(2), device.Timeouts!.Actions["auto-login-action"].Duration);
     }
