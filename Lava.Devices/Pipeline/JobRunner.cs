@@ -49,6 +49,7 @@ public static class JobRunner
                 Clock = clock,
                 Stopping = stop,
                 Multinode = run.Multinode is null ? null : new Runs.JobDirectoryMultinodeApi(new Runs.JobDirectory(jobDirectory), clock),
+                MultinodeGroup = run.Multinode?.ToOverlay(),
             };
             var pipeline = Build(context, registry);
             topLevel = pipeline.Count;

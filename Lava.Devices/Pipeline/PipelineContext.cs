@@ -52,6 +52,9 @@ public sealed class PipelineContext : IConsoleLog
     /// </summary>
     public bool OverlayOnDevice { get; set; }
 
+    /// <summary>This job's place in its MultiNode group as run.json gives it (self, role, every member's role); null for a single-node job.</summary>
+    public Lava.Devices.TestShell.MultinodeInfo? MultinodeGroup { get; init; }
+
     /// <summary>The MultiNode group's API for the test shell's <c>lava-send</c>, <c>lava-wait</c>...; null for a single-node job.</summary>
     public Lava.Devices.TestShell.IMultinodeApi? Multinode { get; init; }
 

@@ -96,9 +96,11 @@ public static class JobOverlay
         };
     }
 
-    // JobDefinition keeps no protocols: a MultiNode role's job has its place in protocols.lava-multinode of job.yaml.
+    // The group as the master sent it (run.json); else, without the members, the role in job.yaml's
+    // protocols.lava-multinode (JobDefinition keeps no protocols).
     private static MultinodeInfo? MultinodeOf(PipelineContext context, string jobId)
     {
+        if (context.MultinodeGroup is { } group) return group;
         var file = Path.Combine(context.JobDirectory, "job.yaml");
         if (!File.Exists(file)
             || JobDefinitionParser.Parse(File.ReadAllText(file)) is not OrderedDictionary<object, object?> tree
