@@ -188,7 +188,7 @@ internal sealed class BenchLab : IAsyncDisposable
         using var connection = new SqliteConnection($"Data Source={Path.Combine(MasterDataDir, "lava.db")};Mode=ReadOnly");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT message FROM event_journal WHERE persistence_id = $id AND manifest = 'lava.job.scheduled.v1' ORDER BY sequence_number LIMIT 1";
+        command.CommandText = "SELECT payload FROM event_journal WHERE persistence_id = $id AND manifest = 'lava.job.scheduled.v1' ORDER BY ordering LIMIT 1";
         command.Parameters.AddWithValue("$id", $"job-{id}");
         var payload = command.ExecuteScalar() switch
         {
