@@ -29,6 +29,7 @@ internal sealed class BenchLab : IAsyncDisposable
     /// <summary>The shell prompt of every board, so that one job definition fits all.</summary>
     public const string ShellPrompt = "root@bench:~# ";
 
+    private const int SubmitAttempts = 10;
     private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(2);
     private readonly DirectoryInfo _dir;
     private SimulatorLab? _boards;
@@ -144,8 +145,17 @@ internal sealed class BenchLab : IAsyncDisposable
     /// <summary>Submits a job; returns its id.</summary>
     public async Task<long> SubmitAsync(string definition, CancellationToken ct)
     {
-        var answer = await PostAsync("jobs/", new { definition }, ct);
-        return answer.GetProperty("job_ids")[0].GetInt64();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await Client.PostAsJsonAsync("jobs/", new { definition }, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (response.IsSuccessStatusCode) return JsonSerializer.Deserialize<JsonElement>(text).GetProperty("job_ids")[0].GetInt64();
+            // 503: the master could not journal the job in time (a loaded machine) and says to retry, as a client would.
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == SubmitAttempts)
+                throw new InvalidOperationException($"POST jobs/: {(int)response.StatusCode} {text}");
+            await Console.Error.WriteLineAsync($"devices: a submission was refused ({text}); retrying");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
     }
 
     /// <summary>The job as the REST API shows it.</summary>
