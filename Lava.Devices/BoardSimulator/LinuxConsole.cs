@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Lava.Devices.BoardSimulator;
 
@@ -15,6 +16,8 @@ internal sealed class LinuxConsole(SimulatedBoardOptions options, SerialLine lin
         "\e["u8.ToArray(), "\e[31;1m"u8.ToArray(), "\e[?25l"u8.ToArray(), "\e]0;"u8.ToArray(), [0x1B], [0x00], [0x07],
     ];
 
+    private const int BatchChars = 8192;
+
     private readonly Random _random = new();
 
     /// <summary>How a Linux run ends, short of a power cut.</summary>
@@ -30,20 +33,30 @@ internal sealed class LinuxConsole(SimulatedBoardOptions options, SerialLine lin
     /// <summary>Boots the kernel with <paramref name="commandLine"/> and serves logins until a reboot or power-down.</summary>
     public async Task<Ending> RunAsync(string commandLine, CancellationToken ct)
     {
-        var log = KernelLog(commandLine);
-        var shown = Math.Min(log.Count, options.Faults.HangAfterKernelLines ?? int.MaxValue);
-        for (var i = 0; i < shown; i++)
+        var hangAfter = options.Faults.HangAfterKernelLines ?? long.MaxValue;
+        var written = 0L;
+        var batch = new StringBuilder();
+        foreach (var logLine in KernelLog(commandLine))
         {
-            await line.WriteAsync(log[i] + "\n", ct);
-            if (options.Faults.GarbageInBootLog)
+            if (written == hangAfter)
             {
-                await line.WriteAsync(Garbage(), ct);
+                await line.WriteAsync(batch.ToString(), ct);
+                await Task.Delay(Timeout.Infinite, ct); // hung: only a power cut ends this
+            }
+            written++;
+            batch.Append(logLine).Append('\n');
+            // A long boot log goes out in pieces of a few kilobytes: one write per line would cost more than the line.
+            if (options.Faults.GarbageInBootLog || batch.Length >= BatchChars)
+            {
+                await line.WriteAsync(batch.ToString(), ct);
+                batch.Clear();
+                if (options.Faults.GarbageInBootLog)
+                {
+                    await line.WriteAsync(Garbage(), ct);
+                }
             }
         }
-        if (shown < log.Count)
-        {
-            await Task.Delay(Timeout.Infinite, ct); // hung: only a power cut ends this
-        }
+        await line.WriteAsync(batch.ToString(), ct);
         await line.WriteAsync($"\nDebian GNU/Linux 12 {options.Name} ttyS0\n\n", ct);
         while (true)
         {
@@ -54,7 +67,7 @@ internal sealed class LinuxConsole(SimulatedBoardOptions options, SerialLine lin
         }
     }
 
-    private List<string> KernelLog(string commandLine)
+    private IEnumerable<string> KernelLog(string commandLine)
     {
         string[] messages =
         [
@@ -70,7 +83,19 @@ internal sealed class LinuxConsole(SimulatedBoardOptions options, SerialLine lin
             "Freeing unused kernel memory: 2048K",
             "Run /sbin/init as init process",
         ];
-        return messages.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"[{i * 0.0913,12:F6}] {m}")).ToList();
+        var usual = messages.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"[{i * 0.0913,12:F6}] {m}")).ToList();
+        // The filler comes where a real kernel's driver messages would, before init starts.
+        for (var i = 0; i < usual.Count; i++)
+        {
+            if (i == usual.Count - 2)
+            {
+                for (var n = 0L; n < KernelLogFiller.LinesFor(options.BootLogBytes); n++)
+                {
+                    yield return KernelLogFiller.Line(n);
+                }
+            }
+            yield return usual[i];
+        }
     }
 
     private byte[] Garbage()

@@ -58,6 +58,13 @@ public sealed record SimulatedBoardOptions
     /// <value><c>/bin/sh</c> by default.</value>
     public string Shell { get; init; } = "/bin/sh";
 
+    /// <summary>
+    /// Extra kernel log lines (<see cref="KernelLogFiller"/>) printed after the usual ones until the boot log holds at
+    /// least this many more bytes: a long boot, for measuring how fast a console's output reaches the job's log.
+    /// </summary>
+    /// <value>0 (the usual dozen lines) by default.</value>
+    public long BootLogBytes { get; init; }
+
     /// <summary>The faults this board plays.</summary>
     /// <value>none by default.</value>
     public BoardFaults Faults { get; init; } = BoardFaults.None;

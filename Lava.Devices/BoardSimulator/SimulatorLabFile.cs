@@ -69,7 +69,7 @@ public static class SimulatorLabFile
 
     private static SimulatedBoardOptions Board(Fields f)
     {
-        f.Only("name", "host", "port", "baud", "autoboot_seconds", "prompts", "credentials", "shell", "faults");
+        f.Only("name", "host", "port", "baud", "autoboot_seconds", "boot_log_bytes", "prompts", "credentials", "shell", "faults");
         var defaults = new SimulatedBoardOptions { Name = "board" };
         var prompts = f.Map("prompts");
         prompts?.Only("bootloader", "interrupt", "login", "password", "shell");
@@ -82,6 +82,7 @@ public static class SimulatorLabFile
             Port = f.Int("port", 0, 65535) ?? defaults.Port,
             BaudRate = f.Int("baud", 0, 4_000_000) ?? defaults.BaudRate,
             AutobootSeconds = f.Int("autoboot_seconds", 0, 3600) ?? defaults.AutobootSeconds,
+            BootLogBytes = f.Int("boot_log_bytes", 0, int.MaxValue) ?? defaults.BootLogBytes,
             BootloaderPrompt = prompts?.String("bootloader") ?? defaults.BootloaderPrompt,
             InterruptPrompt = prompts?.String("interrupt") ?? defaults.InterruptPrompt,
             LoginPrompt = prompts?.String("login") ?? defaults.LoginPrompt,

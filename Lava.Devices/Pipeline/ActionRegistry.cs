@@ -47,6 +47,10 @@ public sealed class ActionRegistry
         return this;
     }
 
+    /// <summary>Whether the table builds <paramref name="type"/> actions with <paramref name="strategy"/> (or with any strategy).</summary>
+    public bool Has(string type, string strategy) =>
+        _factories.ContainsKey((type, strategy)) || _factories.ContainsKey((type, AnyStrategy));
+
     /// <summary>The strategy of a job action: deploy's <c>to</c>, boot's <c>method</c>, else none.</summary>
     public static string? StrategyOf(JobAction action) => action.Type switch
     {

@@ -35,7 +35,7 @@ internal sealed partial class ClusterBench
             await master.WaitForLineAsync(Deadline, "serving HTTP on");
 
             var credentials = Path.Combine(dir.FullName, $"{WorkerName}.credentials");
-            (await AddWorkerAsync(new Uri($"http://{http}/"), masterDir, cancellationToken)).Write(credentials);
+            (await AddWorkerAsync(new Uri($"http://{http}/"), masterDir, WorkerName, cancellationToken)).Write(credentials);
             await using var worker = NodeProcess.Start(WorkerName, workerDll,
                 ["--name", WorkerName, "--token-file", credentials, "--data-dir", Path.Combine(dir.FullName, "worker")]);
             await master.WaitForLineAsync(Deadline, $"Worker {WorkerName} is Online");
@@ -56,16 +56,16 @@ internal sealed partial class ClusterBench
     }
 
     /// <summary>POST /api/v0.2/workers/ as the admin; returns the credentials the master issued.</summary>
-    private static async Task<WorkerCredentials> AddWorkerAsync(Uri api, string masterDir, CancellationToken cancellationToken)
+    internal static async Task<WorkerCredentials> AddWorkerAsync(Uri api, string masterDir, string workerName, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = api, Timeout = Deadline };
         var token = (await File.ReadAllTextAsync(Path.Combine(masterDir, "admin.token"), cancellationToken)).Trim();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", token);
-        using var response = await client.PostAsJsonAsync("api/v0.2/workers/", new { hostname = WorkerName }, cancellationToken);
+        using var response = await client.PostAsJsonAsync("api/v0.2/workers/", new { hostname = workerName }, cancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"adding {WorkerName}: {(int)response.StatusCode} {body}");
+            throw new InvalidOperationException($"adding {workerName}: {(int)response.StatusCode} {body}");
         }
         var issued = body.GetProperty("credentials");
         string Text(string name) => issued.GetProperty(name).GetString() ?? throw new InvalidOperationException($"credentials.{name} is null");

@@ -94,6 +94,27 @@ public sealed class SimulatedBoardSpec
     }
 
     [Fact]
+    public async Task Boot_log_bytes_must_add_every_numbered_filler_line_before_init_and_still_reach_login()
+    {
+        await using var board = SimulatedBoard.Start(Fast() with { AutobootSeconds = 0, BootLogBytes = 5_000 });
+        await using var console = await ConsoleClient.ConnectAsync(board);
+
+        await board.PowerOnAsync();
+
+        await console.ExpectAsync("login: ");
+        var text = System.Text.Encoding.UTF8.GetString(console.Received);
+        var lines = KernelLogFiller.LinesFor(5_000);
+        Assert.Equal(50, lines);
+        for (var n = 0L; n < lines; n++)
+        {
+            Assert.Contains(KernelLogFiller.Line(n) + "\r\n", text, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(KernelLogFiller.Line(lines), text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf(KernelLogFiller.Line(lines - 1), StringComparison.Ordinal) < text.IndexOf("Run /sbin/init", StringComparison.Ordinal));
+        Assert.All(Enumerable.Range(0, 3).Select(i => KernelLogFiller.Line(i)), l => Assert.Equal(KernelLogFiller.LineLength, l.Length));
+    }
+
+    [Fact]
     public async Task The_countdown_running_out_must_boot_by_itself()
     {
         await using var board = SimulatedBoard.Start(Fast() with { AutobootSeconds = 1 });

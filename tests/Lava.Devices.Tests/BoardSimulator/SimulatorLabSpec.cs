@@ -29,6 +29,8 @@ public sealed class SimulatorLabSpec
         Assert.Equal("root@sim-bbb-01:~# ", first.EffectiveShellPrompt);
         Assert.Equal(("lava", "lava"), (lab.Boards[1].Username, lab.Boards[1].Password));
         Assert.Equal(new BoardFaults { HangAfterKernelLines = 4, GarbageInBootLog = true, SlowConsoleBaud = 9600 }, lab.Boards[2].Faults);
+        Assert.Equal(0, first.BootLogBytes);
+        Assert.Equal(1_000_000, SimulatorLabFile.Parse("boards:\n- name: a\n  boot_log_bytes: 1000000").Boards[0].BootLogBytes);
         var pdu = Assert.Single(lab.Pdus);
         Assert.Equal((7100, "sim-flaky-01"), (pdu.Port, pdu.Outlets[3]));
     }
@@ -41,7 +43,8 @@ public sealed class SimulatorLabSpec
     [InlineData("boards:\n- name: a\n  port: seven", "lab file: boards[0].port: expected a whole number, got 'seven'")]
     [InlineData("boards:\n- name: a\n  port: 70000", "lab file: boards[0].port: 70000 is out of range (0 to 65535)")]
     [InlineData("boards:\n- name: a\n  host: example.org", "lab file: boards[0].host: expected an IP address to listen on, got 'example.org'")]
-    [InlineData("boards:\n- name: a\n  colour: red", "lab file: boards[0].colour: unknown key (known: name, host, port, baud, autoboot_seconds, prompts, credentials, shell, faults)")]
+    [InlineData("boards:\n- name: a\n  colour: red", "lab file: boards[0].colour: unknown key (known: name, host, port, baud, autoboot_seconds, boot_log_bytes, prompts, credentials, shell, faults)")]
+    [InlineData("boards:\n- name: a\n  boot_log_bytes: -5", "lab file: boards[0].boot_log_bytes: -5 is out of range (0 to 2147483647)")]
     [InlineData("boards:\n- name: a\n  prompts: '=>'", "lab file: boards[0].prompts: expected a mapping")]
     [InlineData("boards:\n- name: a\n  prompts:\n    shell: ''", "lab file: boards[0].prompts.shell: must not be empty")]
     [InlineData("boards:\n- name: a\n- name: b\n  faults:\n    hang_after_kernel_lines: -1", "lab file: boards[1].faults.hang_after_kernel_lines: -1 is out of range (0 to 1000)")]

@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Akka.Configuration;
+using Lava.Actors.Jobs.Logs;
+using Lava.Actors.Jobs.Running;
+using Lava.Bench.Devices;
+using Lava.Devices.Actors;
+using Lava.Devices.BoardSimulator;
+
+namespace Lava.Bench;
+
+/// <summary>
+/// The worker side: memory of an idle device actor (in this process), then a real lab as processes (master, worker
+/// running real job runners, simulated boards: <see cref="BenchLab"/>) for how fast one console reaches the master's
+/// log store, how soon a scheduled job's first console byte is logged, how soon a device's next job follows its
+/// previous one, many consoles at once (<see cref="ConsolesAsync"/>), and QEMU jobs when QEMU is here
+/// (<see cref="QemuAsync"/>). Every job is boot-only (minimal boot: power-cycle through the PDU, the boot log up to the
+/// login prompt, log in): the test action is not what these figures measure.
+/// </summary>
+internal sealed partial class DevicesBench : IBenchSuite
+{
+    private const string Bench = "devices";
+    private const int IdleActors = 2_000;
+    private const int IdleWarmup = 200;
+    private const string QuickType = "bench-quick";
+    private const string BigType = "bench-big";
+    private const string ManyType = "bench-many";
+    private const int LatencySamples = 5;
+    private const int TurnaroundPairs = 3;
+
+    /// <summary>The boot log of the board whose console is timed to the log store (unpaced).</summary>
+    private const long BigBootLogBytes = 16_000_000;
+
+    private static readonly TimeSpan JobDeadline = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+
+    public string Name => Bench;
+
+    public async IAsyncEnumerable<Figure> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return new Figure(Bench, "bytes_per_idle_device_actor", await IdleActorBytesAsync(), "bytes");
+
+        var consoles = ConsoleCount();
+        await using (var lab = await BenchLab.StartAsync(
+        [
+            new BoardGroup(QuickType, 1, new SimulatedBoardOptions { Name = "quick", AutobootSeconds = 0 }),
+            new BoardGroup(BigType, 1, new SimulatedBoardOptions { Name = "big", AutobootSeconds = 0, BaudRate = 0, BootLogBytes = BigBootLogBytes }),
+            new BoardGroup(ManyType, consoles, new SimulatedBoardOptions { Name = "many", AutobootSeconds = 0, BootLogBytes = ConsoleBootLogBytes }),
+        ], cancellationToken))
+        {
+            await foreach (var figure in SingleConsoleAsync(lab, cancellationToken)) yield return figure;
+            await foreach (var figure in ConsolesAsync(lab, consoles, cancellationToken)) yield return figure;
+        }
+        await foreach (var figure in QemuAsync(cancellationToken)) yield return figure;
+    }
+
+    /// <summary>
+    /// Managed heap growth per device actor: <see cref="IdleActors"/> actors created directly under the root (as
+    /// <see cref="DeviceActors"/> creates them), each having answered one <see cref="QueryJob"/> so that it is started
+    /// and idle, measured with a full collection before and after (after a warm-up batch, so that code and caches are
+    /// not counted).
+    /// </summary>
+    private static Task<double> IdleActorBytesAsync() => BenchSystem.RunAsync(async system =>
+    {
+        var data = Directory.CreateTempSubdirectory("lava-bench-idle-");
+        try
+        {
+            var options = new DeviceActorOptions("bench-worker", data.FullName, ["/bin/false"], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+            await StartIdleAsync(system, options, "warmup", IdleWarmup);
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            var actors = await StartIdleAsync(system, options, "board", IdleActors);
+            var after = GC.GetTotalMemory(forceFullCollection: true);
+            GC.KeepAlive(actors);
+            return (after - before) / (double)IdleActors;
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    });
+
+    private static async Task<IActorRef[]> StartIdleAsync(ActorSystem system, DeviceActorOptions options, string prefix, int count)
+    {
+        var actors = Enumerable.Range(0, count).Select(i => system.ActorOf(DeviceActor.Props($"{prefix}-{i:D5}", options), $"{prefix}-{i:D5}")).ToArray();
+        await Task.WhenAll(actors.Select((a, i) => a.Ask<JobRunReport>(new QueryJob(i + 1, $"{prefix}-{i:D5}"), TimeSpan.FromSeconds(60))));
+        return actors;
+    }
+
+    private static async IAsyncEnumerable<Figure> SingleConsoleAsync(BenchLab lab, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var (storedMbPerS, consoleMbPerS) = await ConsoleThroughputAsync(lab, ct);
+        yield return new Figure(Bench, "console_log_mb_per_s", storedMbPerS, "MB/s");
+        yield return new Figure(Bench, "console_bytes_mb_per_s", consoleMbPerS, "MB/s");
+
+        // One job at a time on an idle device: Scheduled (journaled by the job's supervisor) to the dt of its first
+        // target line (stamped by the job runner as it read the console), and to its first line of any kind.
+        var firstByte = new List<double>();
+        var firstLine = new List<double>();
+        for (var i = 0; i < LatencySamples + 1; i++)
+        {
+            var id = await lab.SubmitAsync(BenchLab.BootJob(QuickType, $"first byte {i}"), ct);
+            RequireComplete(await lab.WaitFinishedAsync(id, JobDeadline, Poll, ct), id);
+            if (i == 0) continue; // the first job of a fresh master and worker pays for their warm-up
+            var scheduled = lab.ScheduledAt(id);
+            var log = lab.StoredLog(id);
+            firstLine.Add((log[0].Dt - scheduled).TotalMilliseconds);
+            firstByte.Add((FirstTarget(log, id).Dt - scheduled).TotalMilliseconds);
+        }
+        await Console.Error.WriteLineAsync($"devices: scheduled to first target line, ms: {string.Join(", ", firstByte.Select(Ms))}; to the runner's first line: {string.Join(", ", firstLine.Select(Ms))}");
+        yield return new Figure(Bench, "scheduled_to_first_byte_ms", Median(firstByte), "ms");
+        yield return new Figure(Bench, "scheduled_to_runner_first_line_ms", Median(firstLine), "ms");
+
+        // Two jobs queued on the one device: the first's end (end_time, when its supervisor finished it) to the
+        // second's first target line.
+        var turnaround = new List<double>();
+        var turnaroundScheduled = new List<double>();
+        for (var i = 0; i < TurnaroundPairs; i++)
+        {
+            var first = await lab.SubmitAsync(BenchLab.BootJob(QuickType, $"turnaround {i}a"), ct);
+            var second = await lab.SubmitAsync(BenchLab.BootJob(QuickType, $"turnaround {i}b"), ct);
+            var ended = RequireComplete(await lab.WaitFinishedAsync(first, JobDeadline, Poll, ct), first).GetProperty("end_time").GetDateTimeOffset();
+            RequireComplete(await lab.WaitFinishedAsync(second, JobDeadline, Poll, ct), second);
+            turnaround.Add((FirstTarget(lab.StoredLog(second), second).Dt - ended).TotalMilliseconds);
+            turnaroundScheduled.Add((lab.ScheduledAt(second) - ended).TotalMilliseconds);
+        }
+        await Console.Error.WriteLineAsync($"devices: end to the next job's first target line, ms: {string.Join(", ", turnaround.Select(Ms))}; end to its Scheduled: {string.Join(", ", turnaroundScheduled.Select(Ms))}");
+        yield return new Figure(Bench, "device_turnaround_ms", Median(turnaround), "ms");
+        yield return new Figure(Bench, "device_turnaround_to_scheduled_ms", Median(turnaroundScheduled), "ms");
+    }
+
+    /// <summary>
+    /// One boot-only job on the board printing <see cref="BigBootLogBytes"/> of boot log unpaced. The master's log store
+    /// file of the job is watched from this process every few milliseconds; the rate is the bytes stored from the first
+    /// filler line to the last one, over the time between seeing them stored (<c>console_log_mb_per_s</c>: log lines as
+    /// stored, YAML and timestamps included; <c>console_bytes_mb_per_s</c>: the console bytes they carry, CR LF included).
+    /// </summary>
+    private static async Task<(double Stored, double Console)> ConsoleThroughputAsync(BenchLab lab, CancellationToken ct)
+    {
+        var id = await lab.SubmitAsync(BenchLab.BootJob(BigType, "console throughput"), ct);
+        var file = lab.LogFile(id);
+        var samples = new List<(DateTimeOffset At, long Size)>();
+        var done = lab.WaitFinishedAsync(id, JobDeadline, TimeSpan.FromMilliseconds(200), ct);
+        while (!done.IsCompleted)
+        {
+            var info = new FileInfo(file);
+            if (info.Exists && (samples.Count == 0 || samples[^1].Size != info.Length)) samples.Add((DateTimeOffset.UtcNow, info.Length));
+            await Task.Delay(TimeSpan.FromMilliseconds(2), ct);
+        }
+        RequireComplete(await done, id);
+
+        // Byte offsets of the first filler line's start and the last one's end in the stored file.
+        long offset = 0, firstStart = -1, lastEnd = -1, fillerLines = 0;
+        DateTimeOffset firstRead = default, lastRead = default;
+        foreach (var line in File.ReadLines(file))
+        {
+            var length = System.Text.Encoding.UTF8.GetByteCount(line) + 1;
+            if (line.Contains("lava-sim: boot log line ", StringComparison.Ordinal))
+            {
+                lastRead = LogLine.Parse(line).Dt;
+                if (firstStart < 0) (firstStart, firstRead) = (offset, lastRead);
+                lastEnd = offset + length;
+                fillerLines++;
+            }
+            offset += length;
+        }
+        var expected = KernelLogFiller.LinesFor(BigBootLogBytes);
+        if (fillerLines != expected) await Console.Error.WriteLineAsync($"devices: the master stored {fillerLines} of the big board's {expected} boot log lines");
+        var from = samples.First(s => s.Size > firstStart).At;
+        var to = samples.First(s => s.Size >= lastEnd).At;
+        var seconds = (to - from).TotalSeconds;
+        // The runner stamps each line as it reads it: the span of those stamps is how fast the runner alone went.
+        await Console.Error.WriteLineAsync($"devices: {(lastEnd - firstStart) / 1e6:F1} MB of log lines ({fillerLines} console lines) stored in {seconds:F2} s; " +
+            $"the job runner read them in {(lastRead - firstRead).TotalSeconds:F2} s (their dt)");
+        return ((lastEnd - firstStart) / 1e6 / seconds, fillerLines * (KernelLogFiller.LineLength + 2) / 1e6 / seconds);
+    }
+
+    private static LogRecord FirstTarget(IReadOnlyList<LogRecord> log, long id) =>
+        log.FirstOrDefault(r => r.Level == "target") ?? throw new InvalidOperationException($"job {id} logged no console line");
+
+    private static System.Text.Json.JsonElement RequireComplete(System.Text.Json.JsonElement job, long id) =>
+        job.GetProperty("health").GetString() == "Complete"
+            ? job
+            : throw new InvalidOperationException($"job {id} ended {job.GetProperty("health").GetString()}: {job.GetProperty("failure_comment").GetString()}");
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private static string Ms(double ms) => ms.ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+}
