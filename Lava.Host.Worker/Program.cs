@@ -5,7 +5,8 @@ using Serilog;
 using Serilog.Extensions.Logging;
 
 const string Usage = "usage: Lava.Host.Worker [--config FILE] [--name NAME] [--master HOST:PORT] [--token-file FILE] [--data-dir DIR]\n" +
-    "       Lava.Host.Worker run-job JOB-DIRECTORY   (the worker starts this for each job)";
+    "       Lava.Host.Worker run-job JOB-DIRECTORY   (the worker starts this for each job)\n" +
+    "       Lava.Host.Worker run-job --spare DIR     (a warm runner waiting for its job)";
 
 if (args is ["--help"] or ["-h"])
 {
@@ -13,8 +14,9 @@ if (args is ["--help"] or ["-h"])
     return 0;
 }
 
-// A job runner, started by the worker's device actor in a session of its own: SIGTERM cancels the job.
-if (args is ["run-job", var jobDirectory])
+// A job runner, started by the worker's device actor in a session of its own (or ahead of its job as a spare, which
+// waits for the worker to hand it one): SIGTERM cancels the job.
+if (args is ["run-job", _] or ["run-job", "--spare", _])
 {
     using var cancel = new CancellationTokenSource();
     using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -22,7 +24,9 @@ if (args is ["run-job", var jobDirectory])
         context.Cancel = true;
         cancel.Cancel();
     });
-    return await Lava.Devices.Pipeline.JobRunner.RunAsync(jobDirectory, cancel.Token);
+    return args.Length == 3
+        ? await Lava.Devices.Pipeline.SpareRunner.RunAsync(args[2], cancel.Token)
+        : await Lava.Devices.Pipeline.JobRunner.RunAsync(args[1], cancel.Token);
 }
 
 WorkerOptions options;

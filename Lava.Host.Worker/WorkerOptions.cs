@@ -42,6 +42,9 @@ internal sealed record WorkerOptions(
     /// <summary>How long a job runner has after SIGTERM before it is SIGKILLed (<c>lava.worker.runner-stop-grace</c>).</summary>
     public TimeSpan RunnerStopGrace => Config.GetTimeSpan("lava.worker.runner-stop-grace");
 
+    /// <summary>How many warm job runners wait for a job (<c>lava.worker.spare-runners</c>).</summary>
+    public int SpareRunners => Config.GetInt("lava.worker.spare-runners");
+
     /// <summary>How often unacknowledged job data is sent to the master again (<c>lava.worker.resend-interval</c>).</summary>
     public TimeSpan ResendInterval => Config.GetTimeSpan("lava.worker.resend-interval");
 

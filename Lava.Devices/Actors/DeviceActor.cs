@@ -26,12 +26,14 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
     private readonly string _device;
     private readonly DeviceActorOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SpareRunnerPool? _spares;
     private JobRun? _run;
 
-    public DeviceActor(string device, DeviceActorOptions options)
+    public DeviceActor(string device, DeviceActorOptions options, SpareRunnerPool? spares = null)
     {
         _device = device;
         _options = options;
+        _spares = spares;
         Receive<RunJob>(OnRunJob);
         Receive<QueryJob>(OnQueryJob);
         Receive<StopJob>(OnStopJob);
@@ -49,7 +51,11 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>The props of the actor of <paramref name="device"/>.</summary>
-    public static Props Props(string device, DeviceActorOptions options) => Akka.Actor.Props.Create(() => new DeviceActor(device, options));
+    public static Props Props(string device, DeviceActorOptions options) => Props(device, options, null);
+
+    /// <summary>The props of the actor of <paramref name="device"/>, starting its jobs in the worker's warm <paramref name="spares"/> when one is ready.</summary>
+    public static Props Props(string device, DeviceActorOptions options, SpareRunnerPool? spares) =>
+        Akka.Actor.Props.Create(() => new DeviceActor(device, options, spares));
 
     protected override void PostStop()
     {
@@ -164,9 +170,10 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         var multinode = job.Group is { } group ? new RunMultinode(job.JobId, group.GetValueOrDefault(job.JobId, ""), group) : null;
         directory.Prepare(new RunInfo(job.JobId, _device, _options.WorkerName, (long)job.JobTimeout.TotalSeconds, files, multinode), job.Definition, job.DeviceConfiguration);
         _run = new JobRun(job.JobId, directory);
+        var spare = _spares?.TryHand(directory);
         try
         {
-            _run.Runner = RunnerProcess.Start(_options.RunnerCommand, directory);
+            _run.Runner = spare ?? RunnerProcess.Start(_options.RunnerCommand, directory);
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
         {
@@ -174,8 +181,9 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
             Died(_run, $"could not start the job runner: {e.Message}");
             return;
         }
-        _log.Info("Job {JobId} on {DeviceId}: runner {Pid} started", job.JobId, _device, _run.Runner.Pid);
+        _log.Info("Job {JobId} on {DeviceId}: runner {Pid} {How}", job.JobId, _device, _run.Runner.Pid, spare is null ? "started" : "was a spare");
         Watch(_run);
+        if (spare is not null) Context.Parent.Tell(SpareUsed.Instance);
     }
 
     private void OnAdopt(AdoptJob adopt)
@@ -308,6 +316,12 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
     {
         public static readonly Resend Instance = new();
     }
+}
+
+/// <summary>Sent by a device actor to <see cref="DeviceActors"/> when a spare runner took its job: time to start another.</summary>
+public sealed record SpareUsed
+{
+    public static readonly SpareUsed Instance = new();
 }
 
 /// <summary>Sent by <see cref="DeviceActors"/> to a device's actor for a job a restarted worker found in its data directory.</summary>

@@ -22,6 +22,12 @@ public sealed record DeviceActorOptions(
     /// </summary>
     public Uri? FileServer { get; init; }
 
+    /// <summary>
+    /// How many warm job runners the worker keeps waiting for a job (<c>lava.worker.spare-runners</c>; see
+    /// <see cref="Runs.SpareRunnerPool"/>): the runner command must then take <c>--spare DIR</c> too. 0: a runner is started for each job.
+    /// </summary>
+    public int SpareRunners { get; init; }
+
     /// <summary>The longest pause between two looks at a running job's spool when it does not grow.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 }

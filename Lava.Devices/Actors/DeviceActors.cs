@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
+using Akka.Event;
 using Lava.Actors.Jobs.Running;
 using Lava.Devices.Runs;
 
@@ -10,16 +11,21 @@ namespace Lava.Devices.Actors;
 /// and forwards the device job protocol to it, keeping the supervisor as the sender (acknowledgements, which name only
 /// the job, go to the device that was asked to run it). At start it hands every job directory it finds under
 /// <c>&lt;data-dir&gt;/jobs</c> to its device's actor, which adopts the runner, or ends the job when the runner is gone;
-/// the job's supervisor finds it again with its next <see cref="QueryJob"/> or <see cref="RunJob"/>.
+/// the job's supervisor finds it again with its next <see cref="QueryJob"/> or <see cref="RunJob"/>. It owns the
+/// worker's spare runners (<see cref="SpareRunnerPool"/>, <see cref="DeviceActorOptions.SpareRunners"/>): kills those an
+/// earlier worker left, keeps the pool full (again after each <see cref="SpareUsed"/>) and kills the unused ones when it stops.
 /// </summary>
 public sealed class DeviceActors : ReceiveActor
 {
     private readonly DeviceActorOptions _options;
     private readonly Dictionary<long, string> _devicesByJob = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private SpareRunnerPool? _spares;
 
     public DeviceActors(DeviceActorOptions options)
     {
         _options = options;
+        Receive<SpareUsed>(_ => FillSpares());
         Receive<RunJob>(m => Hand(m.JobId, m.Device, m));
         Receive<QueryJob>(m => Hand(m.JobId, m.Device, m));
         Receive<StopJob>(m => Hand(m.JobId, m.Device, m));
@@ -35,6 +41,12 @@ public sealed class DeviceActors : ReceiveActor
 
     protected override void PreStart()
     {
+        SpareRunnerPool.CleanUp(_options.DataDir);
+        if (_options.SpareRunners > 0)
+        {
+            _spares = new SpareRunnerPool(_options.RunnerCommand, _options.DataDir, _options.SpareRunners);
+            FillSpares();
+        }
         var root = JobDirectory.JobsRoot(_options.DataDir);
         if (!Directory.Exists(root)) return;
         foreach (var path in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
@@ -52,6 +64,21 @@ public sealed class DeviceActors : ReceiveActor
         }
     }
 
+    protected override void PostStop() => _spares?.Dispose();
+
+    private void FillSpares()
+    {
+        try
+        {
+            _spares?.Fill();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            // Jobs start runners of their own meanwhile; the next job handed to a spare tries again.
+            _log.Warning("Could not start a spare job runner: {Error}", e.Message);
+        }
+    }
+
     private void Hand(long jobId, string device, object message)
     {
         _devicesByJob.TryAdd(jobId, device);
@@ -62,6 +89,6 @@ public sealed class DeviceActors : ReceiveActor
     {
         var name = Uri.EscapeDataString(device);
         var child = Context.Child(name);
-        return !child.IsNobody() ? child : Context.ActorOf(DeviceActor.Props(device, _options), name);
+        return !child.IsNobody() ? child : Context.ActorOf(DeviceActor.Props(device, _options, _spares), name);
     }
 }

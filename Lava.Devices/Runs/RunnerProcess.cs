@@ -37,7 +37,19 @@ public sealed partial class RunnerProcess : IDisposable
 
     /// <summary>Starts <paramref name="command"/> + the job directory in a new session and writes <c>runner.pid</c>.</summary>
     /// <exception cref="InvalidOperationException">The process could not be started.</exception>
-    public static RunnerProcess Start(IReadOnlyList<string> command, JobDirectory directory)
+    public static RunnerProcess Start(IReadOnlyList<string> command, JobDirectory directory) =>
+        Launch(command, [directory.Path], directory);
+
+    /// <summary>
+    /// Starts <paramref name="command"/> + <c>--spare DIR</c> (a runner that waits for its job, see
+    /// <see cref="SpareRunnerPool"/>) as <see cref="Start"/> does, its <c>runner.pid</c> and <c>runner.log</c> in
+    /// <paramref name="spareDirectory"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The process could not be started.</exception>
+    public static RunnerProcess StartSpare(IReadOnlyList<string> command, JobDirectory spareDirectory) =>
+        Launch(command, ["--spare", spareDirectory.Path], spareDirectory);
+
+    private static RunnerProcess Launch(IReadOnlyList<string> command, IReadOnlyList<string> arguments, JobDirectory directory)
     {
         ArgumentOutOfRangeException.ThrowIfZero(command.Count);
         // sh redirects and execs setsid, which execs the runner: one pid throughout, a new session and group for it.
@@ -45,7 +57,7 @@ public sealed partial class RunnerProcess : IDisposable
         foreach (var argument in (string[])["-c", "exec setsid \"$@\" </dev/null >>runner.log 2>&1", "lava-runner"])
             start.ArgumentList.Add(argument);
         foreach (var argument in command) start.ArgumentList.Add(argument);
-        start.ArgumentList.Add(directory.Path);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command[0]}");
         var ticks = ReadStartTicks(process.Id) ?? 0;
         directory.WritePid(process.Id, ticks);
@@ -81,6 +93,12 @@ public sealed partial class RunnerProcess : IDisposable
     {
         if (!IsAlive()) return;
         if (Kill(-Pid, signal) != 0 && Marshal.GetLastPInvokeError() == NoSuchProcess) Kill(Pid, signal);
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the runner process alone.</summary>
+    public void SignalProcess(int signal)
+    {
+        if (IsAlive()) Kill(Pid, signal);
     }
 
     public void Dispose() => _child?.Dispose();

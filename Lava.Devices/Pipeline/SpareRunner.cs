@@ -1,0 +1,125 @@
+using System.Runtime.InteropServices;
+using Lava.Devices.Runs;
+
+namespace Lava.Devices.Pipeline;
+
+/// <summary>
+/// A job runner started ahead of its job (<c>run-job --spare DIR</c>, see <see cref="SpareRunnerPool"/>): warms up
+/// (<see cref="RunnerWarmUp"/>), writes <c>ready</c> in its spare directory and waits until the worker writes the
+/// job directory's path to <c>job</c> there (waking it with SIGUSR1, looked at every <see cref="PollInterval"/> too).
+/// Then it is that job's runner as if started for it: stdout and stderr go to the job's <c>runner.log</c>, it works
+/// in the job's directory and runs <see cref="JobRunner.RunAsync(string, CancellationToken)"/>. A spare whose worker
+/// is gone (its parent process changed) or that gets SIGTERM before its job exits 0 and removes its directory.
+/// </summary>
+public static partial class SpareRunner
+{
+    /// <summary>The spare directory's file the worker writes the job directory's path to.</summary>
+    public const string JobFile = "job";
+
+    /// <summary>The spare directory's file the spare writes once it is warm and listening for SIGUSR1.</summary>
+    public const string ReadyFile = "ready";
+
+    /// <summary>SIGUSR1 on Linux: the worker's nudge that <see cref="JobFile"/> is there.</summary>
+    public const int WakeSignal = 10;
+
+    /// <summary>How often a waiting spare looks for its job and at its worker without a nudge.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private static readonly SemaphoreSlim Wake = new(0);
+
+    // Kept for the life of the process: a nudge that comes after the spare found its job must not find SIGUSR1's
+    // default action (terminate) back in place.
+    private static readonly Lazy<PosixSignalRegistration> Nudge = new(() => PosixSignalRegistration.Create((PosixSignal)WakeSignal, context =>
+    {
+        context.Cancel = true;
+        Wake.Release();
+    }));
+
+    /// <summary>Warms up, waits for a job and runs it; 0 when the job ran (or none came).</summary>
+    public static async Task<int> RunAsync(string spareDirectory, CancellationToken stop)
+    {
+        var worker = GetParentPid();
+        var job = await WaitForJobAsync(spareDirectory, () => GetParentPid() == worker, warmUp: true, stop).ConfigureAwait(false);
+        if (job is null) return 0;
+        RedirectOutput(new JobDirectory(job).RunnerLog);
+        Environment.CurrentDirectory = job;
+        return await JobRunner.RunAsync(job, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Warms up (when <paramref name="warmUp"/>), writes <c>ready</c> and waits for <c>job</c>; returns the job directory,
+    /// or null once <paramref name="workerAlive"/> says no or <paramref name="stop"/> fires before a job came. Either way
+    /// the spare directory is removed.
+    /// </summary>
+    public static async Task<string?> WaitForJobAsync(string spareDirectory, Func<bool> workerAlive, bool warmUp, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(workerAlive);
+        _ = Nudge.Value;
+        if (warmUp) await RunnerWarmUp.RunAsync(Path.Combine(spareDirectory, "warm-up"), stop).ConfigureAwait(false);
+        var jobFile = Path.Combine(spareDirectory, JobFile);
+        JobDirectory.WriteAtomic(Path.Combine(spareDirectory, ReadyFile), Environment.ProcessId + "\n");
+        try
+        {
+            while (true)
+            {
+                // The job first: one handed over just before the worker died or a SIGTERM came is still this spare's.
+                if (ReadJob(jobFile) is { } job) return job;
+                if (stop.IsCancellationRequested || !workerAlive()) return null;
+                try
+                {
+                    await Wake.WaitAsync(PollInterval, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // looked at once more above
+                }
+            }
+        }
+        finally
+        {
+            Delete(spareDirectory);
+        }
+    }
+
+    private static string? ReadJob(string jobFile)
+    {
+        try
+        {
+            var text = File.ReadAllText(jobFile).Trim();
+            return text.Length > 0 ? text : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static void Delete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The worker removes spare directories it finds at start.
+        }
+    }
+
+    /// <summary>Points stdout and stderr (the spare's <c>runner.log</c>) at the job's <c>runner.log</c>, as for a runner started for it.</summary>
+    private static void RedirectOutput(string runnerLog)
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        using var log = File.OpenHandle(runnerLog, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        var fd = (int)log.DangerousGetHandle();
+        Dup2(fd, 1);
+        Dup2(fd, 2);
+    }
+
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    private static partial int GetParentPid();
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    private static partial int Dup2(int oldFd, int newFd);
+}
