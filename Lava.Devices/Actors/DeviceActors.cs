@@ -17,6 +17,9 @@ namespace Lava.Devices.Actors;
 /// </summary>
 public sealed class DeviceActors : ReceiveActor
 {
+    /// <summary>How long after a spare took a job its replacement is started.</summary>
+    private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(250);
+
     private readonly DeviceActorOptions _options;
     private readonly Dictionary<long, string> _devicesByJob = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -25,7 +28,9 @@ public sealed class DeviceActors : ReceiveActor
     public DeviceActors(DeviceActorOptions options)
     {
         _options = options;
-        Receive<SpareUsed>(_ => FillSpares());
+        // The replacement's start and warm-up would take the CPU from the job's first steps, which it is there to speed up.
+        Receive<SpareUsed>(_ => Context.System.Scheduler.ScheduleTellOnce(RefillDelay, Self, FillSparesNow.Instance, Self));
+        Receive<FillSparesNow>(_ => FillSpares());
         Receive<RunJob>(m => Hand(m.JobId, m.Device, m));
         Receive<QueryJob>(m => Hand(m.JobId, m.Device, m));
         Receive<StopJob>(m => Hand(m.JobId, m.Device, m));
@@ -90,5 +95,10 @@ public sealed class DeviceActors : ReceiveActor
         var name = Uri.EscapeDataString(device);
         var child = Context.Child(name);
         return !child.IsNobody() ? child : Context.ActorOf(DeviceActor.Props(device, _options, _spares), name);
+    }
+
+    private sealed record FillSparesNow
+    {
+        public static readonly FillSparesNow Instance = new();
     }
 }

@@ -8,7 +8,8 @@ namespace Lava.Devices.Pipeline;
 /// What a spare job runner does before it waits for a job: one whole boot-only job (minimal boot, power reset through
 /// a PDU command, auto-login) on a simulated board of its own, so that the code a real job runs first (YAML, the
 /// pipeline's types, the telnet console, the expect engine, starting a power command, the spool) is JIT-compiled
-/// before the job comes. Failures are ignored: a cold runner still runs its job.
+/// before the job comes. Failures are ignored: a cold runner still runs its job. No power-off: a warm-up stopped because
+/// the job came ends at once.
 /// </summary>
 public static class RunnerWarmUp
 {
@@ -43,7 +44,6 @@ public static class RunnerWarmUp
                 commands:
                   connect: telnet 127.0.0.1 {board.Port}
                   hard_reset: bash {script} reboot 1
-                  power_off: bash {script} off 1
                 actions:
                   boot:
                     methods:

@@ -19,6 +19,12 @@ public static partial class SpareRunner
     /// <summary>The spare directory's file the spare writes once it is warm and listening for SIGUSR1.</summary>
     public const string ReadyFile = "ready";
 
+    /// <summary>
+    /// The spare directory's file the spare writes once it listens for SIGUSR1, before it warms up: a job handed to it
+    /// then stops the warm-up and starts at once (still sooner than a new process).
+    /// </summary>
+    public const string ListeningFile = "listening";
+
     /// <summary>SIGUSR1 on Linux: the worker's nudge that <see cref="JobFile"/> is there.</summary>
     public const int WakeSignal = 10;
 
@@ -27,19 +33,24 @@ public static partial class SpareRunner
 
     private static readonly SemaphoreSlim Wake = new(0);
 
+    // A spare is handed one job at most: the first nudge also stops its warm-up.
+    private static readonly CancellationTokenSource Nudged = new();
+
     // Kept for the life of the process: a nudge that comes after the spare found its job must not find SIGUSR1's
     // default action (terminate) back in place.
     private static readonly Lazy<PosixSignalRegistration> Nudge = new(() => PosixSignalRegistration.Create((PosixSignal)WakeSignal, context =>
     {
         context.Cancel = true;
+        Nudged.Cancel();
         Wake.Release();
     }));
 
     /// <summary>Warms up, waits for a job and runs it; 0 when the job ran (or none came).</summary>
     public static async Task<int> RunAsync(string spareDirectory, CancellationToken stop)
     {
+        // The worker starts it and waits for it, so it is the parent; an orphan is given to init (or a subreaper).
         var worker = GetParentPid();
-        var job = await WaitForJobAsync(spareDirectory, () => GetParentPid() == worker, warmUp: true, stop).ConfigureAwait(false);
+        var job = await WaitForJobAsync(spareDirectory, () => worker != 1 && GetParentPid() == worker, warmUp: true, stop).ConfigureAwait(false);
         if (job is null) return 0;
         RedirectOutput(new JobDirectory(job).RunnerLog);
         Environment.CurrentDirectory = job;
@@ -55,7 +66,12 @@ public static partial class SpareRunner
     {
         ArgumentNullException.ThrowIfNull(workerAlive);
         _ = Nudge.Value;
-        if (warmUp) await RunnerWarmUp.RunAsync(Path.Combine(spareDirectory, "warm-up"), stop).ConfigureAwait(false);
+        JobDirectory.WriteAtomic(Path.Combine(spareDirectory, ListeningFile), Environment.ProcessId + "\n");
+        if (warmUp)
+        {
+            using var warming = CancellationTokenSource.CreateLinkedTokenSource(stop, Nudged.Token);
+            await RunnerWarmUp.RunAsync(Path.Combine(spareDirectory, "warm-up"), warming.Token).ConfigureAwait(false);
+        }
         var jobFile = Path.Combine(spareDirectory, JobFile);
         JobDirectory.WriteAtomic(Path.Combine(spareDirectory, ReadyFile), Environment.ProcessId + "\n");
         try

@@ -55,16 +55,19 @@ public sealed class SpareRunnerPool : IDisposable
     }
 
     /// <summary>
-    /// Gives <paramref name="job"/> (prepared) to a spare that is warm and alive: writes the job's <c>runner.pid</c> with
+    /// Gives <paramref name="job"/> (prepared) to a spare that is alive, warm or else warming up: writes the job's <c>runner.pid</c> with
     /// the spare's pid and start time, then the job's path to the spare's <c>job</c> file, and nudges it (SIGUSR1).
-    /// Returns the spare, now the job's runner (its exit code known, as for a started one), or null when none is ready.
+    /// Returns the spare, now the job's runner (its exit code known, as for a started one), or null when none listens yet.
     /// </summary>
     public RunnerProcess? TryHand(JobDirectory job)
     {
         ArgumentNullException.ThrowIfNull(job);
         lock (_gate)
         {
-            var index = _spares.FindIndex(s => File.Exists(Path.Combine(s.Directory.Path, SpareRunner.ReadyFile)) && s.Process.IsAlive());
+            // A warm one, else one still warming up (its process and runtime are up already); never one that does not
+            // listen for the nudge yet (SIGUSR1 would kill it).
+            var index = _spares.FindIndex(s => Has(s, SpareRunner.ReadyFile) && s.Process.IsAlive());
+            if (index < 0) index = _spares.FindIndex(s => Has(s, SpareRunner.ListeningFile) && s.Process.IsAlive());
             if (index < 0) return null;
             var (process, directory) = _spares[index];
             _spares.RemoveAt(index);
@@ -105,6 +108,8 @@ public sealed class SpareRunnerPool : IDisposable
             Delete(path);
         }
     }
+
+    private static bool Has((RunnerProcess Process, JobDirectory Directory) spare, string file) => File.Exists(Path.Combine(spare.Directory.Path, file));
 
     private static void Forget((RunnerProcess Process, JobDirectory Directory) spare)
     {
