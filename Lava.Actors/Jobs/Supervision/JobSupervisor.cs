@@ -153,6 +153,12 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
             });
         });
         Command<QueueTimedOut>(_ => Sender.Tell(_job.ToStatus()));
+        Command<WorkerRejoined>(rejoined =>
+        {
+            if (rejoined.Worker != _job.Worker) return;
+            if (_job.State == JobState.Canceling) SendStop();
+            else if (_configuration is not null && !_confirming) SendRunJob();
+        });
         RunCommands();
         ProgressCommands();
         MultinodeCommands();
@@ -174,6 +180,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     private void Always()
     {
+        Command<WorkerRejoined>(_ => { });
         Command<SubmitJob>(_ => Sender.Tell(new JobAccepted(JobId)));
         Command<GetJobStatus>(_ => Sender.Tell(_job.ToStatus()));
         Command<JobStatus>(_ => { }); // the other members' answers to a group cancel
