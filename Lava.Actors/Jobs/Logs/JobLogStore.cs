@@ -6,8 +6,9 @@ namespace Lava.Actors.Jobs.Logs;
 /// <summary>
 /// The master's job logs (spec §5.5, §6.1): under <c>directory</c>, <c>&lt;jobId&gt;/output.yaml</c> (LAVA's YAML
 /// list, one record a line, no size limit) and <c>&lt;jobId&gt;/output.idx</c> (an 8-byte little-endian offset per
-/// line). One writer at a time per job; readers run alongside it and see only complete, committed lines. A crash
-/// loses at most the batch being written; the first use of a job after a restart repairs its files.
+/// line). One writer at a time per job; readers run alongside it and see only complete, committed lines. A process
+/// crash loses at most the batch being written (appends reach the OS, not the disk: see JobLogFile); the first use of
+/// a job after a restart repairs its files.
 /// </summary>
 public sealed class JobLogStore(string directory)
 {
