@@ -40,7 +40,8 @@ internal sealed class JobLogFile(string directory)
         finally { _writer.Release(); }
     }
 
-    public async Task<long> AppendAsync(IReadOnlyList<LogRecord> batch, long? senderIndex, CancellationToken ct)
+    /// <summary>Appends lines in LAVA's format, each without its newline; see <see cref="JobLogStore"/>.</summary>
+    public async Task<long> AppendAsync(IReadOnlyList<string> batch, long? senderIndex, CancellationToken ct)
     {
         await _writer.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -56,7 +57,8 @@ internal sealed class JobLogFile(string directory)
             for (var i = 0; i < batch.Count; i++)
             {
                 BinaryPrimitives.WriteInt64LittleEndian(offsets.AsSpan(i * sizeof(long)), before.Bytes + text.Length);
-                text.Write(Encoding.UTF8.GetBytes(LogLine.Format(batch[i]) + "\n"));
+                text.Write(Encoding.UTF8.GetBytes(batch[i]));
+                text.WriteByte((byte)'\n');
             }
             // A failed earlier append may have left bytes past the committed end: overwrite them.
             await WriteAtAsync(_yaml, before.Bytes, text.GetBuffer().AsMemory(0, (int)text.Length), ct).ConfigureAwait(false);

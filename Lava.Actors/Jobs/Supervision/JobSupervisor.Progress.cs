@@ -76,8 +76,8 @@ public sealed partial class JobSupervisor
                 return false;
             case JobLogChunk log:
                 var (first, lines, replyTos) = Coalesce(log, replyTo);
-                var records = lines.Select(ToRecord).ToList();
-                _services.Logs.AppendAsync(jobId, first, records).PipeTo(Self,
+                var checkedLines = lines.Select(Checked).ToList();
+                _services.Logs.AppendLinesAsync(jobId, first, checkedLines).PipeTo(Self,
                     success: count => new ProgressStored(count, cases, replyTos),
                     failure: e => new ProgressFailed(e.Message));
                 break;
@@ -113,16 +113,20 @@ public sealed partial class JobSupervisor
         return (log.FirstLine, lines, replyTos);
     }
 
-    /// <summary>A line that is not a LAVA log record keeps its place in the log as an error record quoting it.</summary>
-    private LogRecord ToRecord(string line)
+    /// <summary>
+    /// The line as the runner wrote it when it is a LAVA log record (stored as is: formatting it again would give the same
+    /// text at a cost per line); one that is not keeps its place in the log as an error record quoting it.
+    /// </summary>
+    private string Checked(string line)
     {
         try
         {
-            return LogLine.Parse(line);
+            var record = LogLine.Parse(line);
+            return line.Length <= LogLine.MaxRecordLength + 2 ? line : LogLine.Format(record);
         }
         catch (FormatException e)
         {
-            return LogRecord.Text(Now, "error", $"unreadable log line from the worker ({e.Message}): {line}");
+            return LogLine.Format(LogRecord.Text(Now, "error", $"unreadable log line from the worker ({e.Message}): {line}"));
         }
     }
 
