@@ -24,4 +24,7 @@ public interface IJobResultsSink
 {
     /// <summary>Stores <paramref name="cases"/>, the job's cases numbered from <paramref name="firstCase"/>; returns the number of cases the job now has.</summary>
     Task<long> AppendAsync(long jobId, long firstCase, IReadOnlyList<TestCaseResult> cases, CancellationToken cancellationToken = default);
+
+    /// <summary>The number of cases stored for the job: where a restarted supervisor carries on from.</summary>
+    Task<long> CountAsync(long jobId, CancellationToken cancellationToken = default);
 }

@@ -18,12 +18,16 @@ public sealed partial class DeviceActor
     /// <summary>Lines or cases sent and not acknowledged at most: a slow master slows the stream instead of drowning.</summary>
     private const long Window = 16 * ChunkLines;
 
-    /// <summary>Sends what was not sent yet, within the window, and the end once everything was sent.</summary>
+    /// <summary>
+    /// Sends what was not sent yet, within the window, and the end once everything was sent. While a chunk is
+    /// unacknowledged only full chunks go: a console slower than the round trip to the master then sends one chunk per
+    /// acknowledgement instead of one per look at the spool, which is what lets one master take hundreds of consoles.
+    /// </summary>
     private void SendNew(JobRun run)
     {
         if (run.Supervisor is not { } supervisor) return;
         var from = Math.Max(run.SentLines, run.AckedLines);
-        while (from < run.Log.Lines && from - run.AckedLines < Window)
+        while (from < run.Log.Lines && from - run.AckedLines < Window && (from == run.AckedLines || run.Log.Lines - from >= ChunkLines))
         {
             var lines = run.Log.Read(from, ChunkLines, ChunkBytes);
             supervisor.Tell(new JobLogChunk(run.JobId, from, lines));
@@ -31,7 +35,7 @@ public sealed partial class DeviceActor
         }
         run.SentLines = from;
         var first = Math.Max(run.SentCases, run.AckedCases);
-        while (first < run.Results.Lines && first - run.AckedCases < Window)
+        while (first < run.Results.Lines && first - run.AckedCases < Window && (first == run.AckedCases || run.Results.Lines - first >= ChunkLines))
         {
             var cases = run.Results.Read(first, ChunkLines, ChunkBytes).Select(Case).ToList();
             supervisor.Tell(new JobResultsChunk(run.JobId, first, cases));

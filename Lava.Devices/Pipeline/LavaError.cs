@@ -17,6 +17,24 @@ public abstract class LavaError : Exception
     {
     }
 
+    /// <summary>
+    /// The error of LAVA's <paramref name="errorType"/> (as the components that know no pipeline name it) for
+    /// <paramref name="cause"/>; a type it does not know is a bug of <paramref name="component"/>.
+    /// </summary>
+    public static LavaError OfType(string errorType, Exception cause, string component)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        return errorType switch
+        {
+            "Infrastructure" => new InfrastructureError(cause.Message, cause),
+            "Job" => new JobError(cause.Message, cause),
+            "Test" => new TestError(cause.Message),
+            "Configuration" => new ConfigurationError(cause.Message),
+            "LAVATimeout" => new LavaTimeoutError(cause.Message),
+            _ => new LavaBug($"{component}: {errorType}: {cause.Message}", cause),
+        };
+    }
+
     /// <summary>LAVA's <c>error_type</c>: Infrastructure, Job, Test, Bug, Configuration, LAVATimeout or Canceled.</summary>
     public abstract string ErrorType { get; }
 }

@@ -6,8 +6,12 @@ namespace Lava.Actors.Jobs.Logs;
 
 /// <summary>
 /// One job's <c>output.yaml</c> and <c>output.idx</c> (8-byte little-endian start offset per line). Lines are
-/// written and flushed before their index entries, so a crash leaves at worst unindexed lines and a torn last
-/// line; opening repairs both. Readers only look at the committed prefix, so they never see a partial line.
+/// written before their index entries, so a crash leaves at worst unindexed lines and a torn last line; opening
+/// repairs both. Readers only look at the committed prefix, so they never see a partial line.
+/// An append returns once its bytes are written to the OS, without fsync: its lines are then acknowledged to the
+/// device, which forgets them. A master process that dies (SIGKILL included) loses none of them, since the kernel
+/// holds the written pages; only a kernel crash or power loss may lose the last seconds of log, a price taken for
+/// not syncing the disk for every chunk of every console. Opening a job after a restart syncs what it repaired.
 /// </summary>
 internal sealed class JobLogFile(string directory)
 {
@@ -36,7 +40,8 @@ internal sealed class JobLogFile(string directory)
         finally { _writer.Release(); }
     }
 
-    public async Task<long> AppendAsync(IReadOnlyList<LogRecord> batch, long? senderIndex, CancellationToken ct)
+    /// <summary>Appends lines in LAVA's format, each without its newline; see <see cref="JobLogStore"/>.</summary>
+    public async Task<long> AppendAsync(IReadOnlyList<string> batch, long? senderIndex, CancellationToken ct)
     {
         await _writer.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -52,7 +57,8 @@ internal sealed class JobLogFile(string directory)
             for (var i = 0; i < batch.Count; i++)
             {
                 BinaryPrimitives.WriteInt64LittleEndian(offsets.AsSpan(i * sizeof(long)), before.Bytes + text.Length);
-                text.Write(Encoding.UTF8.GetBytes(LogLine.Format(batch[i]) + "\n"));
+                text.Write(Encoding.UTF8.GetBytes(batch[i]));
+                text.WriteByte((byte)'\n');
             }
             // A failed earlier append may have left bytes past the committed end: overwrite them.
             await WriteAtAsync(_yaml, before.Bytes, text.GetBuffer().AsMemory(0, (int)text.Length), ct).ConfigureAwait(false);
@@ -155,7 +161,6 @@ internal sealed class JobLogFile(string directory)
         using var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
         await RandomAccess.WriteAsync(file, bytes, offset, ct).ConfigureAwait(false);
         RandomAccess.SetLength(file, offset + bytes.Length);
-        RandomAccess.FlushToDisk(file); // the lines must be on disk before the index that points at them
     }
 
     private static async Task ReadExactlyAsync(SafeFileHandle file, long offset, Memory<byte> into, CancellationToken ct)

@@ -72,6 +72,9 @@ public sealed class ResultsStore(LabDatabase database) : IJobResultsSink
         return total;
     }
 
+    /// <inheritdoc />
+    public Task<long> CountAsync(long jobId, CancellationToken cancellationToken = default) => CountCasesAsync(jobId, null, cancellationToken);
+
     /// <summary>The job's suites in the order they first reported.</summary>
     public Task<IReadOnlyList<TestSuiteInfo>> ListSuitesAsync(long jobId, CancellationToken cancellationToken = default) =>
         QueryAsync<TestSuiteInfo>("SELECT id AS Id, job_id AS JobId, name AS Name FROM test_suites WHERE job_id = @jobId ORDER BY id", new { jobId }, cancellationToken);

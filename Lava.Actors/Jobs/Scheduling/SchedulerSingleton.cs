@@ -100,7 +100,12 @@ public sealed partial class SchedulerSingleton : ReceivePersistentActor, IWithTi
             Release(refused.JobId, refused.Device, healthAfter: null);
         });
         Command<LabChanged>(changed => Load(new LabScope(changed.DeviceType, changed.Device), sweep: false));
-        Command<WorkerChanged>(changed => Load(new LabScope(Worker: changed.Worker), sweep: false));
+        Command<WorkerChanged>(changed =>
+        {
+            // A worker back after a restart runs its jobs still, but their supervisors do not know its new incarnation.
+            foreach (var booking in _ledger.Bookings.Where(b => b.Worker == changed.Worker)) _region.Tell(new WorkerRejoined(booking.JobId, changed.Worker));
+            Load(new LabScope(Worker: changed.Worker), sweep: false);
+        });
         Command<Sweep>(_ => StartSweep());
         Command<QueuedIdsLoaded>(OnQueuedIdsLoaded);
         Command<QueueLoaded>(OnQueueLoaded);

@@ -7,11 +7,17 @@ namespace Lava.Actors.Jobs.Supervision;
 
 /// <summary>
 /// The job's log lines and test cases as the device streams them, and its end. One write at a time, in arrival order;
-/// a write is acknowledged only after <see cref="JobProgressAcknowledged"/> is journaled, so the device never drops
-/// what a restarted master would not know it has.
+/// log chunks queued behind a write go to the log store together. A write is acknowledged once the stores have it: they
+/// are idempotent by position and know how many lines and cases they hold, so a restarted supervisor learns its
+/// positions from them (see JobSupervisor.Positions.cs) and the device never drops what a restarted master would not
+/// know it has. Positions are journaled only with the job's end (<see cref="JobProgressAcknowledged"/>), for the
+/// finished job's status.
 /// </summary>
 public sealed partial class JobSupervisor
 {
+    /// <summary>The most log lines stored in one write when chunks queue up behind a slow store.</summary>
+    private const int MaxBatchLines = 8192;
+
     private readonly Queue<(object Chunk, IActorRef ReplyTo)> _chunks = new();
     private bool _writing;
     private (JobRunEnded End, IActorRef ReplyTo)? _end;
@@ -22,18 +28,10 @@ public sealed partial class JobSupervisor
         Command<JobResultsChunk>(chunk => Enqueue(chunk));
         Command<ProgressStored>(stored =>
         {
-            var (lines, cases) = (Math.Max(stored.LogLines, _job.LogLines), Math.Max(stored.TestCases, _job.TestCases));
-            if (lines == _job.LogLines && cases == _job.TestCases)
-            {
-                Written(stored.ReplyTo);
-                return;
-            }
-
-            Persist(new JobProgressAcknowledged(JobId, lines, cases), e =>
-            {
-                _job = _job.Apply(e);
-                Written(stored.ReplyTo);
-            });
+            _job = _job with { LogLines = Math.Max(stored.LogLines, _job.LogLines), TestCases = Math.Max(stored.TestCases, _job.TestCases) };
+            foreach (var replyTo in stored.ReplyTo) replyTo.Tell(Ack());
+            _writing = false;
+            WriteNext();
         });
         Command<ProgressFailed>(failed =>
         {
@@ -53,13 +51,6 @@ public sealed partial class JobSupervisor
     {
         _chunks.Enqueue((chunk, Sender));
         if (!_writing) WriteNext();
-    }
-
-    private void Written(IActorRef replyTo)
-    {
-        replyTo.Tell(Ack());
-        _writing = false;
-        WriteNext();
     }
 
     private void WriteNext()
@@ -84,15 +75,16 @@ public sealed partial class JobSupervisor
                 replyTo.Tell(Ack());
                 return false;
             case JobLogChunk log:
-                var records = log.Lines.Select(ToRecord).ToList();
-                _services.Logs.AppendAsync(jobId, log.FirstLine, records).PipeTo(Self,
-                    success: count => new ProgressStored(count, cases, replyTo),
+                var (first, lines, replyTos) = Coalesce(log, replyTo);
+                var checkedLines = lines.Select(Checked).ToList();
+                _services.Logs.AppendLinesAsync(jobId, first, checkedLines).PipeTo(Self,
+                    success: count => new ProgressStored(count, cases, replyTos),
                     failure: e => new ProgressFailed(e.Message));
                 break;
             case JobResultsChunk results:
                 var logLines = _job.LogLines;
                 _services.Results.AppendAsync(jobId, results.FirstCase, results.Cases).PipeTo(Self,
-                    success: count => new ProgressStored(logLines, count, replyTo),
+                    success: count => new ProgressStored(logLines, count, [replyTo]),
                     failure: e => new ProgressFailed(e.Message));
                 break;
         }
@@ -101,16 +93,40 @@ public sealed partial class JobSupervisor
         return true;
     }
 
-    /// <summary>A line that is not a LAVA log record keeps its place in the log as an error record quoting it.</summary>
-    private LogRecord ToRecord(string line)
+    /// <summary>
+    /// The chunk and the log chunks queued right behind it that carry on from it (overlaps dropped), up to
+    /// <see cref="MaxBatchLines"/>: one store write instead of one per chunk. Every sender is acknowledged.
+    /// </summary>
+    private (long First, List<string> Lines, IReadOnlyCollection<IActorRef> ReplyTo) Coalesce(JobLogChunk log, IActorRef replyTo)
+    {
+        var lines = new List<string>(log.Lines);
+        var replyTos = new HashSet<IActorRef> { replyTo };
+        while (lines.Count < MaxBatchLines && _chunks.TryPeek(out var next) && next.Chunk is JobLogChunk more
+               && more.FirstLine >= log.FirstLine && more.FirstLine <= log.FirstLine + lines.Count)
+        {
+            _chunks.Dequeue();
+            var end = log.FirstLine + lines.Count;
+            lines.AddRange(more.Lines.Skip((int)(end - more.FirstLine)));
+            replyTos.Add(next.ReplyTo);
+        }
+
+        return (log.FirstLine, lines, replyTos);
+    }
+
+    /// <summary>
+    /// The line as the runner wrote it when it is a LAVA log record (stored as is: formatting it again would give the same
+    /// text at a cost per line); one that is not keeps its place in the log as an error record quoting it.
+    /// </summary>
+    private string Checked(string line)
     {
         try
         {
-            return LogLine.Parse(line);
+            var record = LogLine.Parse(line);
+            return line.Length <= LogLine.MaxRecordLength + 2 ? line : LogLine.Format(record);
         }
         catch (FormatException e)
         {
-            return LogRecord.Text(Now, "error", $"unreadable log line from the worker ({e.Message}): {line}");
+            return LogLine.Format(LogRecord.Text(Now, "error", $"unreadable log line from the worker ({e.Message}): {line}"));
         }
     }
 
@@ -132,7 +148,7 @@ public sealed partial class JobSupervisor
         Finish(health, errorType, comment, () => replyTo.Tell(new JobRunEndAck(JobId)));
     }
 
-    private sealed record ProgressStored(long LogLines, long TestCases, IActorRef ReplyTo);
+    private sealed record ProgressStored(long LogLines, long TestCases, IReadOnlyCollection<IActorRef> ReplyTo);
 
     private sealed record ProgressFailed(string Reason);
 }

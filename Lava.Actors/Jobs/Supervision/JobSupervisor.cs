@@ -13,10 +13,10 @@ namespace Lava.Actors.Jobs.Supervision;
 /// JobSupervisorProtocol.cs). A submitted job's first event is journaled by the <c>JobIntake</c>: its supervisor starts
 /// only when something addresses the job through the region, and replays it as Queued. Once the scheduler assigns a device it renders the device configuration, sends
 /// <see cref="RunJob"/> to the worker's agent until the worker reports, stores the log lines and test cases the device
-/// streams (acknowledging only what is stored and journaled), enforces the job timeout, and on the end tells the scheduler
+/// streams (acknowledging only what is stored), enforces the job timeout, and on the end tells the scheduler
 /// <see cref="DeviceReleased"/> and passivates. After a master restart it replays and resumes: a Scheduled job is sent
-/// again, a Running job whose worker still runs it streams on from the acknowledged positions, one whose worker is
-/// silent ends Incomplete ("worker lost"). Nothing leaves it before the journal write that records it has committed.
+/// again, a Running job whose worker still runs it streams on from the positions its stores hold, one whose worker is
+/// silent ends Incomplete ("worker lost"). Nothing leaves it before the write that records it (journal or store) has committed.
 /// </summary>
 public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
 {
@@ -35,7 +35,11 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
         _runRetry = settings.RunJobRetry;
         PersistenceId = JobEvents.PersistenceId(jobId);
         _job = JobRecord.New(jobId);
-        Recover<JobEvent>(e => _job = _job.Apply(e)); // pure: side effects start once recovery is complete
+        Recover<JobEvent>(e =>
+        {
+            _job = _job.Apply(e); // pure: side effects start once recovery is complete
+            if (e is JobProgressAcknowledged) _journaledProgress = (_job.LogLines, _job.TestCases);
+        });
         Recover<RecoveryCompleted>(_ => Resume());
     }
 
@@ -84,8 +88,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
                 Passivate();
                 break;
             default:
-                Become(OnDevice);
-                ResumeOnDevice();
+                LoadPositions();
                 break;
         }
     }
@@ -153,6 +156,12 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
             });
         });
         Command<QueueTimedOut>(_ => Sender.Tell(_job.ToStatus()));
+        Command<WorkerRejoined>(rejoined =>
+        {
+            if (rejoined.Worker != _job.Worker) return;
+            if (_job.State == JobState.Canceling) SendStop();
+            else if (_configuration is not null && !_confirming) SendRunJob();
+        });
         RunCommands();
         ProgressCommands();
         MultinodeCommands();
@@ -174,6 +183,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     private void Always()
     {
+        Command<WorkerRejoined>(_ => { });
         Command<SubmitJob>(_ => Sender.Tell(new JobAccepted(JobId)));
         Command<GetJobStatus>(_ => Sender.Tell(_job.ToStatus()));
         Command<JobStatus>(_ => { }); // the other members' answers to a group cancel
@@ -204,6 +214,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
     private void Finish(JobHealth health, string errorType, string comment, Action? afterCommit = null)
     {
         Timers.CancelAll();
+        JournalPositions();
         Persist(new JobFinished(JobId, health, errorType, comment, Now), e =>
         {
             _job = _job.Apply(e);

@@ -63,3 +63,10 @@ public sealed record CancelJob(long JobId, string By) : IJobCommand;
 /// </summary>
 [WireManifest("lava.job.queue-timed-out.v1")]
 public sealed record QueueTimedOut(long JobId) : IJobCommand;
+
+/// <summary>
+/// The worker <paramref name="Worker"/> that holds the job's device joined the cluster (again): the supervisor of a job
+/// on it sends the job again, so that a worker that restarted streams on to it at once. Sent by the scheduler.
+/// </summary>
+[WireManifest("lava.job.worker-rejoined.v1")]
+public sealed record WorkerRejoined(long JobId, string Worker) : IJobCommand;

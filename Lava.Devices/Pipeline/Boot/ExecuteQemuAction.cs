@@ -27,13 +27,7 @@ public sealed class ExecuteQemuAction() : PipelineAction("execute-qemu")
     public static LavaError ToLavaError(QemuException e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return e.ErrorType switch
-        {
-            "Infrastructure" => new InfrastructureError(e.Message, e),
-            "Job" => new JobError(e.Message, e),
-            "Configuration" => new ConfigurationError(e.Message),
-            _ => new LavaBug($"qemu: {e.Message}", e),
-        };
+        return LavaError.OfType(e.ErrorType, e, "qemu");
     }
 
     public override async Task RunAsync(ActionScope scope, CancellationToken deadline)

@@ -9,14 +9,7 @@ public static class TestShellErrors
     public static LavaError Map(TestShellError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return error.ErrorType switch
-        {
-            "Job" => new JobError(error.Message, error),
-            "Infrastructure" => new InfrastructureError(error.Message, error),
-            "Test" => new TestError(error.Message),
-            "LAVATimeout" => new LavaTimeoutError(error.Message),
-            _ => new LavaBug($"{error.ErrorType}: {error.Message}", error),
-        };
+        return LavaError.OfType(error.ErrorType, error, "test shell");
     }
 
     /// <summary>Runs <paramref name="work"/>, its <see cref="TestShellError"/> mapped.</summary>

@@ -45,8 +45,8 @@ public sealed class DeviceActorSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             """, resend: TimeSpan.FromMinutes(5))));
         devices.Tell(RunnerScripts.Run(2), TestActor);
         await ExpectMsgAsync<JobRunReport>();
-        // The first supervisor stores nothing and acknowledges nothing, up to the end.
-        await FishForMessageAsync(m => m is JobRunEnded, TimeSpan.FromSeconds(20));
+        // The first supervisor stores nothing and acknowledges nothing, up to the runner's end.
+        await AwaitAssertAsync(() => Assert.True(File.Exists(Path.Combine(_scripts.Job(2).Path, "end.json"))), TimeSpan.FromSeconds(20));
 
         var second = CreateTestProbe("second-supervisor");
         devices.Tell(RunnerScripts.Run(2), second.Ref);
@@ -65,6 +65,35 @@ public sealed class DeviceActorSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             next += chunk.Lines.Count;
         }
         Assert.Equal(1500L, next);
+    }
+
+    [Fact]
+    public async Task Lines_written_while_a_chunk_is_unacknowledged_must_wait_for_its_acknowledgement_and_go_as_one_chunk()
+    {
+        var devices = Sys.ActorOf(DeviceActors.Props(_scripts.Options("""
+            line 0
+            while [ ! -e more ]; do sleep 0.01; done
+            lines 1 6
+            while [ ! -e finish ]; do sleep 0.01; done
+            end_ pass "" ""
+            """, resend: TimeSpan.FromMinutes(5))));
+        devices.Tell(RunnerScripts.Run(9), TestActor);
+        await ExpectMsgAsync<JobRunReport>();
+        Assert.Equal(0, (await ExpectMsgAsync<JobLogChunk>()).FirstLine);
+
+        var job = _scripts.Job(9);
+        await File.WriteAllTextAsync(Path.Combine(job.Path, "more"), "");
+        await AwaitAssertAsync(() => Assert.Equal(6, File.ReadAllLines(job.OutputFile).Length), TimeSpan.FromSeconds(10));
+        // The actor looks at the spool every 50 ms at most: it has seen the 5 new lines and holds them back.
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        devices.Tell(new JobProgressAck(9, 1, 0), TestActor);
+
+        var chunk = await ExpectMsgAsync<JobLogChunk>();
+        Assert.Equal((1L, 5), (chunk.FirstLine, chunk.Lines.Count));
+        devices.Tell(new JobProgressAck(9, 6, 0), TestActor);
+        await File.WriteAllTextAsync(Path.Combine(job.Path, "finish"), "");
+        Assert.Equal(6, (await ExpectMsgAsync<JobRunEnded>(TimeSpan.FromSeconds(10))).LogLines);
+        devices.Tell(new JobRunEndAck(9), TestActor);
     }
 
     [Fact]

@@ -123,6 +123,13 @@ internal sealed class BoardLab : IAsyncDisposable
         return answer.GetProperty("job_ids")[0].GetInt64();
     }
 
+    /// <summary>Submits a MultiNode <paramref name="definition"/>; returns its jobs' ids in role order.</summary>
+    public async Task<IReadOnlyList<long>> SubmitGroupAsync(string definition)
+    {
+        var answer = await PostAsync("jobs/", new { definition });
+        return [.. answer.GetProperty("job_ids").EnumerateArray().Select(i => i.GetInt64())];
+    }
+
     public async Task<JsonElement> JobAsync(long id)
     {
         using var client = Master.Client();

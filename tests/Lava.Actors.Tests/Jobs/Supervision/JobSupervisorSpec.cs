@@ -71,6 +71,21 @@ public sealed class JobSupervisorSpec : SupervisorTestKit
     }
 
     [Fact]
+    public async Task A_running_job_is_sent_again_from_its_acknowledged_positions_when_its_worker_rejoins()
+    {
+        var supervisor = await RunAsync(31);
+        supervisor.Tell(new JobLogChunk(31, 0, Lines(0, 5)), Agent);
+        await Agent.FishForMessageAsync(m => m is JobProgressAck { LogLines: 5 });
+
+        supervisor.Tell(new WorkerRejoined(31, "another-worker"), Scheduler);
+        await Agent.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        supervisor.Tell(new WorkerRejoined(31, Worker), Scheduler);
+
+        var again = await Agent.ExpectMsgAsync<RunJob>();
+        Assert.Equal((31L, 5L, 0L), (again.JobId, again.NextLogLine, again.NextTestCase));
+    }
+
+    [Fact]
     public async Task An_assignment_again_is_accepted_on_the_same_device_and_refused_elsewhere_or_when_finished()
     {
         var (supervisor, _) = await ScheduleAsync(4);

@@ -30,6 +30,12 @@ public sealed class RecordingResultsSink : IJobResultsSink
             return Task.FromResult<long>(stored.Count);
         }
     }
+
+    public Task<long> CountAsync(long jobId, CancellationToken cancellationToken = default)
+    {
+        var stored = _jobs.GetOrAdd(jobId, _ => []);
+        lock (stored) return Task.FromResult<long>(stored.Count);
+    }
 }
 
 /// <summary>Workers' agents as test probes; a worker without one is not a member now.</summary>
