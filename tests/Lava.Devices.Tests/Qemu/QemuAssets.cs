@@ -42,18 +42,9 @@ internal static class QemuAssets
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string? Kernel =>
-        Environment.GetEnvironmentVariable("LAVA_TEST_KERNEL") is { Length: > 0 } set && File.Exists(set)
-            ? set
-            : Directory.Exists(KernelCache)
-                ? Directory.EnumerateDirectories(KernelCache).SelectMany(d => Directory.EnumerateFiles(Path.Combine(d, "boot"), "vmlinuz-*")).Order().LastOrDefault()
-                : null;
+    public static string? Kernel => UnpackedKernel.Find();
 
     public static string? Qemu => Consoles.PtyPair.FindOnPath("qemu-system-x86_64");
-
-    private static string KernelCache => Path.Combine(
-        Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
-        "lava", "kernel");
 
     public static string? Missing() =>
         Qemu is null ? "qemu-system-x86_64 is not installed"
