@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lava.Actors.Jobs.Definition;
 using Lava.Actors.Lab.Devices;
 using Lava.Devices.Qemu;
@@ -38,7 +37,7 @@ internal sealed class RequiresQemuTheoryAttribute : TheoryAttribute
 internal static class QemuAssets
 {
     /// <summary>How long a step of a boot under TCG may take; LAVA_TEST_TIMEFACTOR stretches it.</summary>
-    public static TimeSpan Deadline { get; } = TimeSpan.FromSeconds(90 * TimeFactor());
+    public static TimeSpan Deadline { get; } = TimeSpan.FromSeconds(90 * TestTime.Factor);
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
@@ -73,9 +72,6 @@ internal static class QemuAssets
     public static List<QemuImage> Images(OrderedDictionary<object, object?> job, IReadOnlyDictionary<string, string> paths) =>
         [.. ((OrderedDictionary<object, object?>)Action(job, "deploy")["images"]!)
             .Select(p => new QemuImage((string)p.Key, paths[(string)p.Key], ((OrderedDictionary<object, object?>)p.Value!).GetValueOrDefault("image_arg") as string))];
-
-    private static double TimeFactor() =>
-        double.TryParse(Environment.GetEnvironmentVariable("LAVA_TEST_TIMEFACTOR"), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f > 0 ? f : 1;
 
     private static string FindRepositoryRoot()
     {
