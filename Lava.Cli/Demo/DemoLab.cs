@@ -143,7 +143,7 @@ internal sealed class DemoLab : IAsyncDisposable
             await Client.PostAsync("devicetypes/", new Dictionary<string, object?> { ["name"] = BoardType, ["disable_health_check"] = true }, ct);
         }
 
-        var pduCommand = WritePduScript(_boards!.Pdus[0].Port);
+        var pduCommand = _boards!.Pdus[0].WriteShellClient(Path.Combine(_options.DataDir, "sim-pdu.sh"));
         for (var i = 0; i < _boards.Boards.Length; i++)
         {
             var board = _boards.Boards[i];
@@ -166,26 +166,6 @@ internal sealed class DemoLab : IAsyncDisposable
         {% set pdu_outlet = {{outlet}} %}
 
         """;
-
-    /// <summary>
-    /// The boards' power command: one line to the simulated PDU over bash's /dev/tcp, exit 0 on "ok". A script of the
-    /// data directory rather than <c>./lava sim-pdu</c>, which would build and start .NET at every power change.
-    /// </summary>
-    private string WritePduScript(int pduPort)
-    {
-        var path = Path.Combine(_options.DataDir, "sim-pdu.sh");
-        File.WriteAllText(path, $$"""
-            #!/bin/bash
-            # sim-pdu.sh VERB OUTLET: one command to the demo's simulated PDU; exit 0 when it answers ok
-            exec 3<>/dev/tcp/127.0.0.1/{{pduPort}}
-            printf '%s %s\n' "$1" "$2" >&3
-            read -r -t 30 answer <&3
-            echo "$answer"
-            case "$answer" in ok*) exit 0;; *) exit 1;; esac
-
-            """);
-        return path;
-    }
 
     private async Task<bool> ListedAsync(string path, string key, string name, CancellationToken ct)
     {

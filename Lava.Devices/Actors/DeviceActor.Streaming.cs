@@ -61,12 +61,27 @@ public sealed partial class DeviceActor
         ResendCalls(run);
     }
 
+    /// <summary>
+    /// The supervisor holds <paramref name="lines"/> lines and <paramref name="cases"/> cases. Fewer than it acknowledged
+    /// before means another master's supervisor took the job over without the first one's stores: the stream goes back
+    /// to what this one holds (the spool keeps every line until the job's end is acknowledged).
+    /// </summary>
     private static void Acknowledge(JobRun run, long lines, long cases)
     {
-        run.AckedLines = Math.Max(run.AckedLines, Math.Min(lines, run.Log.Lines));
-        run.AckedCases = Math.Max(run.AckedCases, Math.Min(cases, run.Results.Lines));
-        run.Log.Forget(run.AckedLines);
-        run.Results.Forget(run.AckedCases);
+        lines = Math.Min(lines, run.Log.Lines);
+        cases = Math.Min(cases, run.Results.Lines);
+        if (lines < run.AckedLines || cases < run.AckedCases)
+        {
+            run.Log.Rewind(lines);
+            run.Results.Rewind(cases);
+            run.SentLines = Math.Min(run.SentLines, lines);
+            run.SentCases = Math.Min(run.SentCases, cases);
+            run.EndSent = false;
+        }
+        run.AckedLines = lines;
+        run.AckedCases = cases;
+        run.Log.Forget(lines);
+        run.Results.Forget(cases);
     }
 
     /// <summary>Writes acked.json when it changed: a restarted worker resends from there (the master stores idempotently, so a stale one only costs a resend).</summary>

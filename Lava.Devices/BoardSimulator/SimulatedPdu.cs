@@ -57,6 +57,26 @@ public sealed class SimulatedPdu : IAsyncDisposable
     /// <summary>The TCP port it listens on.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>
+    /// Writes a bash script to <paramref name="path"/> that sends one command to this PDU over bash's <c>/dev/tcp</c>
+    /// (<c>bash PATH VERB OUTLET</c>) and exits 0 when it answers ok: a device dictionary's <c>pdu_command</c> that
+    /// starts no .NET process at each power change, as <c>lava sim-pdu</c> would. Returns <paramref name="path"/>.
+    /// </summary>
+    public string WriteShellClient(string path)
+    {
+        File.WriteAllText(path, $$"""
+            #!/bin/bash
+            # VERB OUTLET: one command to the simulated PDU {{Options.Name}}; exit 0 when it answers ok
+            exec 3<>/dev/tcp/{{Options.Host}}/{{Port}}
+            printf '%s %s\n' "$1" "$2" >&3
+            read -r -t 30 answer <&3
+            echo "$answer"
+            case "$answer" in ok*) exit 0;; *) exit 1;; esac
+
+            """);
+        return path;
+    }
+
     /// <summary>Starts listening.</summary>
     /// <exception cref="SocketException">The port is taken or the address is not local.</exception>
     public static SimulatedPdu Start(SimulatedPduOptions options)

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using Lava.Actors.Jobs;
 using Lava.Actors.Jobs.Definition;
 using Lava.Devices.Pipeline.Power;
+using Lava.Devices.Runs;
 
 namespace Lava.Devices.Pipeline;
 
@@ -19,8 +19,6 @@ public static class JobRunner
     /// <summary>LAVA's <c>CLEANUP_TIMEOUT</c>: how long finalize may take at most.</summary>
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromMinutes(5);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Runs the job in <paramref name="jobDirectory"/> with the built-in actions.</summary>
     public static Task<int> RunAsync(string jobDirectory, CancellationToken stop) =>
         RunAsync(jobDirectory, ActionRegistry.CreateDefault(), TimeProvider.System, stop);
@@ -36,24 +34,25 @@ public static class JobRunner
         var jobTimeout = TimeSpan.Zero;
         try
         {
-            var run = ReadRun(jobDirectory);
+            var files = new JobDirectory(jobDirectory);
+            var run = files.ReadRun() ?? throw new InfrastructureError($"Unable to read {files.RunFile}: missing or not run.json's JSON");
             output.Log("info", $"lava-dispatcher, job {run.JobId} on device {run.Device} (worker {run.Worker})");
             context = new PipelineContext
             {
-                Job = ReadJob(jobDirectory),
-                Device = ReadDevice(jobDirectory),
+                Job = ReadJob(files),
+                Device = ReadDevice(files),
                 Output = output,
                 JobId = run.JobId,
                 JobDirectory = jobDirectory,
                 FileServer = run.FileServer is { } server ? new Uri(server) : null,
                 Clock = clock,
                 Stopping = stop,
-                Multinode = run.Multinode is null ? null : new Runs.JobDirectoryMultinodeApi(new Runs.JobDirectory(jobDirectory), clock),
+                Multinode = run.Multinode is null ? null : new JobDirectoryMultinodeApi(files, clock),
                 MultinodeGroup = run.Multinode?.ToOverlay(),
             };
             var pipeline = Build(context, registry);
             topLevel = pipeline.Count;
-            jobTimeout = run.JobTimeoutSeconds is > 0 ? TimeSpan.FromSeconds(run.JobTimeoutSeconds.Value) : context.Job.Timeouts.Job.Duration;
+            jobTimeout = run.JobTimeoutSeconds > 0 ? TimeSpan.FromSeconds(run.JobTimeoutSeconds) : context.Job.Timeouts.Job.Duration;
             using var jobDeadline = new CancellationTokenSource(jobTimeout, clock);
             using var running = CancellationTokenSource.CreateLinkedTokenSource(jobDeadline.Token, stop);
             for (var i = 0; i < pipeline.Count; i++)
@@ -168,25 +167,12 @@ public static class JobRunner
         await output.EndAsync("fail", error.ErrorType, error.Message).ConfigureAwait(false);
     }
 
-    private static RunInfo ReadRun(string directory)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<RunInfo>(File.ReadAllText(Path.Combine(directory, "run.json")), Json)
-                ?? throw new InfrastructureError("run.json is empty");
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            throw new InfrastructureError($"Unable to read run.json: {e.Message}", e);
-        }
-    }
-
     // Read even when the job is being canceled: finalize needs the device's power-off command.
-    private static DeviceConfiguration ReadDevice(string directory)
+    private static DeviceConfiguration ReadDevice(JobDirectory directory)
     {
         try
         {
-            return DeviceConfiguration.Parse(File.ReadAllText(Path.Combine(directory, "device.yaml")));
+            return DeviceConfiguration.Parse(File.ReadAllText(directory.DeviceFile));
         }
         catch (IOException e)
         {
@@ -194,11 +180,11 @@ public static class JobRunner
         }
     }
 
-    private static JobDefinition ReadJob(string directory)
+    private static JobDefinition ReadJob(JobDirectory directory)
     {
         try
         {
-            var tree = JobDefinitionParser.Parse(File.ReadAllText(Path.Combine(directory, "job.yaml")));
+            var tree = JobDefinitionParser.Parse(File.ReadAllText(directory.DefinitionFile));
             return tree is OrderedDictionary<object, object?> map
                 ? JobDefinition.FromTree(map)
                 : throw new JobError("Invalid job definition: not a mapping");
@@ -215,9 +201,6 @@ public static class JobRunner
         int i => i,
         _ => null,
     };
-
-    /// <summary>run.json, written by the device actor.</summary>
-    private sealed record RunInfo(long JobId, string Device, string Worker, int? JobTimeoutSeconds, string? FileServer, Runs.RunMultinode? Multinode);
 
     /// <summary>Finalize's undo of the user commands that ran.</summary>
     private sealed class UndoCommandsAction() : PipelineAction("user-command-undo")

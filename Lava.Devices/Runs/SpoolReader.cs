@@ -103,6 +103,21 @@ public sealed class SpoolReader : IDisposable
         FirstKept += drop;
     }
 
+    /// <summary>
+    /// Makes lines from <paramref name="line"/> on readable again after <see cref="Forget"/>: a new master whose store
+    /// lacks lines an earlier one acknowledged asks for them. Scans the file again from its start.
+    /// </summary>
+    public void Rewind(long line)
+    {
+        if (line >= FirstKept) return;
+        _starts.Clear();
+        _starts.Add(0);
+        FirstKept = 0;
+        _scanned = 0;
+        Scan();
+        Forget(line);
+    }
+
     public void Dispose()
     {
         _file?.Dispose();

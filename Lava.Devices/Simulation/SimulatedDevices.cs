@@ -92,8 +92,7 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
         }
         // A new or restarted supervisor takes over the stream from what it has stored.
         known.Supervisor = Sender;
-        known.AckedLines = Math.Max(known.AckedLines, run.NextLogLine);
-        known.AckedCases = Math.Max(known.AckedCases, run.NextTestCase);
+        Acknowledge(known, run.NextLogLine, run.NextTestCase);
         Sender.Tell(Report(run.JobId, run.Device));
         Send(known, fromAcknowledged: true);
     }
@@ -145,9 +144,20 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
     {
         if (_runs.TryGetValue(ack.JobId, out var run))
         {
-            run.AckedLines = Math.Max(run.AckedLines, ack.LogLines);
-            run.AckedCases = Math.Max(run.AckedCases, ack.TestCases);
+            Acknowledge(run, ack.LogLines, ack.TestCases);
         }
+    }
+
+    /// <summary>
+    /// The supervisor holds this much. Less than before means another master took the job over without the first one's
+    /// stores: the stream goes back to what it holds, as a worker's device actor does.
+    /// </summary>
+    private static void Acknowledge(SimulatedRun run, long lines, long cases)
+    {
+        run.AckedLines = Math.Min(lines, run.Lines.Count);
+        run.AckedCases = Math.Min(cases, run.Cases.Count);
+        run.SentLines = Math.Min(run.SentLines, run.AckedLines);
+        run.SentCases = Math.Min(run.SentCases, run.AckedCases);
     }
 
     private void ResendAll()

@@ -38,7 +38,7 @@ internal sealed partial class DevicesBench
         var initramfs = Path.Combine(lab.Directory, "busybox-initramfs.cpio.gz");
         BusyboxInitramfs.Build(BusyboxInitramfs.FindBusybox()!, initramfs);
         var job = (await File.ReadAllTextAsync(Path.Combine(root, "examples", "jobs", "qemu-smoke.yaml"), ct))
-            .Replace("file:///srv/lava-images/vmlinuz", "file://" + Kernel(), StringComparison.Ordinal)
+            .Replace("file:///srv/lava-images/vmlinuz", "file://" + UnpackedKernel.Find(), StringComparison.Ordinal)
             .Replace("file:///srv/lava-images/busybox-initramfs.cpio.gz", "file://" + initramfs, StringComparison.Ordinal);
 
         var started = Stopwatch.GetTimestamp();
@@ -55,22 +55,9 @@ internal sealed partial class DevicesBench
         var registry = ActionRegistry.CreateDefault();
         return FindOnPath("qemu-system-x86_64") is null ? "qemu-system-x86_64 is not installed"
             : BusyboxInitramfs.FindBusybox() is null ? "busybox-static is not installed"
-            : Kernel() is null ? "no Debian kernel (LAVA_TEST_KERNEL, or one unpacked by ./lava test under ~/.cache/lava/kernel)"
+            : UnpackedKernel.Find() is null ? "no Debian kernel (LAVA_TEST_KERNEL, or one unpacked by ./lava test under ~/.cache/lava/kernel)"
             : !registry.Has("boot", "qemu") ? "the job runner has no qemu boot method yet"
             : !registry.Has("test", ActionRegistry.AnyStrategy) ? "the job runner has no test action yet"
-            : null;
-    }
-
-    /// <summary>LAVA_TEST_KERNEL, else the newest kernel <c>./lava test</c> unpacked; null when there is none.</summary>
-    private static string? Kernel()
-    {
-        if (Environment.GetEnvironmentVariable("LAVA_TEST_KERNEL") is { Length: > 0 } set) return File.Exists(set) ? set : null;
-        var cache = Path.Combine(
-            Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
-            "lava", "kernel");
-        return Directory.Exists(cache)
-            ? Directory.EnumerateDirectories(cache).Select(d => Path.Combine(d, "boot")).Where(Directory.Exists)
-                .SelectMany(d => Directory.EnumerateFiles(d, "vmlinuz-*")).Order(StringComparer.Ordinal).LastOrDefault()
             : null;
     }
 

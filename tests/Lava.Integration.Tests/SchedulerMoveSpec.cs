@@ -77,6 +77,7 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
         var bDir = Path.Combine(cluster.Dir, "master-b");
         Directory.CreateDirectory(bDir);
         foreach (var file in new[] { "ca.key", "ca.crt" }) File.Copy(Path.Combine(a.DataDir, file), Path.Combine(bDir, file));
+        LavaProcess? worker = null;
         var b = await cluster.StartMasterAsync("master-b", cluster.WriteConfig("master-b.conf", shared + $"lava.cluster.seed-nodes = [\"127.0.0.1:{a.ClusterPort}\"]\n"));
         try
         {
@@ -90,7 +91,7 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
                 lava.worker.endpoint = "127.0.0.1:{LavaProcesses.FreeLoopbackPortBelowEphemeral()}"
 
                 """);
-            await cluster.StartWorkerAsync("sim-1", cluster.WriteCredentials(await a.AddWorkerAsync("sim-1")), configPath: workerConfig);
+            worker = await cluster.StartWorkerAsync("sim-1", cluster.WriteCredentials(await a.AddWorkerAsync("sim-1")), configPath: workerConfig);
             await a.WaitForWorkerStateAsync("sim-1", "Online");
             await lavacli.RunAsync("device-types", "add", "qemu");
             for (var i = 1; i <= 3; i++)
@@ -143,6 +144,7 @@ public sealed class SchedulerMoveSpec(ITestOutputHelper output)
         {
             output.WriteLine(a.Process.Output);
             output.WriteLine(b.Process.Output);
+            if (worker is not null) output.WriteLine(worker.Output);
         }
     }
 

@@ -10,7 +10,8 @@ namespace Lava.Actors.Jobs.Supervision;
 /// log chunks queued behind a write go to the log store together. A write is acknowledged once the stores have it: they
 /// are idempotent by position and know how many lines and cases they hold, so a restarted supervisor learns its
 /// positions from them (see JobSupervisor.Positions.cs) and the device never drops what a restarted master would not
-/// know it has. Positions are journaled only with the job's end (<see cref="JobProgressAcknowledged"/>), for the
+/// know it has. A supervisor on another master, whose stores lack what the first one stored, acknowledges what it holds
+/// and the device goes back to there. Positions are journaled only with the job's end (<see cref="JobProgressAcknowledged"/>), for the
 /// finished job's status.
 /// </summary>
 public sealed partial class JobSupervisor

@@ -70,17 +70,7 @@ internal sealed class BenchLab : IAsyncDisposable
         var outlets = boards.Select((b, i) => (Outlet: i + 1, b.Name)).ToImmutableDictionary(o => o.Outlet, o => o.Name);
         _boards = await SimulatorLab.StartAsync(new SimulatorLabDefinition(boards, [new SimulatorPduDefinition("bench-pdu", "127.0.0.1", 0, outlets, TimeSpan.Zero)]));
         Boards = _boards.Boards.ToImmutableDictionary(b => b.Name);
-        var pduScript = Path.Combine(_dir.FullName, "sim-pdu.sh");
-        await File.WriteAllTextAsync(pduScript, $$"""
-            #!/bin/bash
-            # sim-pdu.sh VERB OUTLET: one command to the bench's simulated PDU; exit 0 when it answers ok
-            exec 3<>/dev/tcp/127.0.0.1/{{_boards.Pdus[0].Port}}
-            printf '%s %s\n' "$1" "$2" >&3
-            read -r answer <&3
-            echo "$answer"
-            case "$answer" in ok*) exit 0;; *) exit 1;; esac
-
-            """, ct);
+        var pduScript = _boards.Pdus[0].WriteShellClient(Path.Combine(_dir.FullName, "sim-pdu.sh"));
 
         var http = $"127.0.0.1:{ClusterBench.FreeLoopbackPort()}";
         Master = NodeProcess.Start("master", ClusterBench.BuiltDll("Lava.Host.Master"),

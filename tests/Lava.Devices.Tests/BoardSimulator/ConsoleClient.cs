@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Lava.Devices.BoardSimulator;
@@ -27,7 +26,7 @@ internal sealed class ConsoleClient : IAsyncDisposable
     }
 
     /// <summary>How long a wait may take; LAVA_TEST_TIMEFACTOR stretches it on slow machines.</summary>
-    public static TimeSpan Deadline { get; } = TimeSpan.FromSeconds(15 * TimeFactor());
+    public static TimeSpan Deadline { get; } = TimeSpan.FromSeconds(15 * TestTime.Factor);
 
     public static async Task<ConsoleClient> ConnectAsync(SimulatedBoard board)
     {
@@ -129,9 +128,6 @@ internal sealed class ConsoleClient : IAsyncDisposable
         _client.Dispose();
         await _reading;
     }
-
-    private static double TimeFactor() =>
-        double.TryParse(Environment.GetEnvironmentVariable("LAVA_TEST_TIMEFACTOR"), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f > 0 ? f : 1;
 
     private static string Printable(string text) =>
         string.Concat(text.Select(c => c is >= ' ' and < '\x7f' ? c.ToString() : $"\\x{(int)c:x2}"));

@@ -32,7 +32,7 @@ internal sealed class JobDirectory : IAsyncDisposable
         Directory.CreateDirectory(path);
         var directory = new JobDirectory(path);
         directory.Write("device.yaml", "{}\n");
-        directory.Write("run.json", """{"jobId":7,"device":"sim-01","worker":"w1","jobTimeoutSeconds":null,"fileServer":"http://127.0.0.1:8080/jobs/7/"}""");
+        directory.Write("run.json", """{"jobId":7,"device":"sim-01","worker":"w1","jobTimeoutSeconds":0,"fileServer":"http://127.0.0.1:8080/jobs/7/"}""");
         return directory;
     }
 
@@ -48,15 +48,7 @@ internal sealed class JobDirectory : IAsyncDisposable
             Outlets = ImmutableDictionary<int, SimulatedBoard>.Empty.Add(1, directory.Board),
             RebootDelay = TimeSpan.FromMilliseconds(20),
         });
-        var script = directory.Write("sim-pdu.sh", $$"""
-            #!/bin/bash
-            # sim-pdu.sh VERB OUTLET: one command to the test's simulated PDU; exit 0 when it answers ok
-            exec 3<>/dev/tcp/127.0.0.1/{{directory.Pdu.Port}}
-            printf '%s %s\n' "$1" "$2" >&3
-            read -r answer <&3
-            echo "$answer"
-            case "$answer" in ok*) exit 0;; *) exit 1;; esac
-            """);
+        var script = directory.Pdu.WriteShellClient(System.IO.Path.Combine(directory.Path, "sim-pdu.sh"));
         directory.Write("device.yaml", LavaSimTemplateSpec.Render(directory.Board.Port, "bash " + script, 1, extra));
         return directory;
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lava.Actors.Jobs.Definition;
 using Lava.Actors.Lab.Devices;
 using Lava.Devices.Qemu;
@@ -38,22 +37,13 @@ internal sealed class RequiresQemuTheoryAttribute : TheoryAttribute
 internal static class QemuAssets
 {
     /// <summary>How long a step of a boot under TCG may take; LAVA_TEST_TIMEFACTOR stretches it.</summary>
-    public static TimeSpan Deadline { get; } = TimeSpan.FromSeconds(90 * TimeFactor());
+    public static TimeSpan Deadline { get; } = TimeSpan.FromSeconds(90 * TestTime.Factor);
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string? Kernel =>
-        Environment.GetEnvironmentVariable("LAVA_TEST_KERNEL") is { Length: > 0 } set && File.Exists(set)
-            ? set
-            : Directory.Exists(KernelCache)
-                ? Directory.EnumerateDirectories(KernelCache).SelectMany(d => Directory.EnumerateFiles(Path.Combine(d, "boot"), "vmlinuz-*")).Order().LastOrDefault()
-                : null;
+    public static string? Kernel => UnpackedKernel.Find();
 
     public static string? Qemu => Consoles.PtyPair.FindOnPath("qemu-system-x86_64");
-
-    private static string KernelCache => Path.Combine(
-        Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
-        "lava", "kernel");
 
     public static string? Missing() =>
         Qemu is null ? "qemu-system-x86_64 is not installed"
@@ -82,9 +72,6 @@ internal static class QemuAssets
     public static List<QemuImage> Images(OrderedDictionary<object, object?> job, IReadOnlyDictionary<string, string> paths) =>
         [.. ((OrderedDictionary<object, object?>)Action(job, "deploy")["images"]!)
             .Select(p => new QemuImage((string)p.Key, paths[(string)p.Key], ((OrderedDictionary<object, object?>)p.Value!).GetValueOrDefault("image_arg") as string))];
-
-    private static double TimeFactor() =>
-        double.TryParse(Environment.GetEnvironmentVariable("LAVA_TEST_TIMEFACTOR"), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f > 0 ? f : 1;
 
     private static string FindRepositoryRoot()
     {

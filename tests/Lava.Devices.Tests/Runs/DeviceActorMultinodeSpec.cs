@@ -12,7 +12,7 @@ namespace Lava.Devices.Tests.Runs;
 /// multinode-requests.jsonl, sent again until answered, each answer written once to multinode-answers.jsonl, and a
 /// re-adopted job asking again for what has no answer.
 /// </summary>
-public sealed class DeviceActorMultinodeSpec : Akka.TestKit.Xunit2.TestKit
+public sealed class DeviceActorMultinodeSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.AkkaConfig)
 {
     // Shell helpers: append request SEQ (call, message id, data JSON), wait for the answer of SEQ.
     private const string Helpers = """

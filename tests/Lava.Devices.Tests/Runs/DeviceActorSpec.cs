@@ -8,7 +8,7 @@ using Xunit;
 namespace Lava.Devices.Tests.Runs;
 
 /// <summary>Device actors running shell-script job runners: streaming, resends, adoption after a restart, runner death and stops.</summary>
-public sealed class DeviceActorSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
+public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.AkkaConfig), IDisposable
 {
     private readonly RunnerScripts _scripts = new();
 
@@ -47,6 +47,13 @@ public sealed class DeviceActorSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         await ExpectMsgAsync<JobRunReport>();
         // The first supervisor stores nothing and acknowledges nothing, up to the runner's end.
         await AwaitAssertAsync(() => Assert.True(File.Exists(Path.Combine(_scripts.Job(2).Path, "end.json"))), TimeSpan.FromSeconds(20));
+        // The actor reads end.json on its next look at the spool.
+        var watcher = CreateTestProbe("watcher");
+        await AwaitAssertAsync(async () =>
+        {
+            devices.Tell(new QueryJob(2, RunnerScripts.DeviceName), watcher.Ref);
+            Assert.True((await watcher.FishForMessageAsync<JobRunReport>(_ => true)).Ended);
+        }, TimeSpan.FromSeconds(10));
 
         var second = CreateTestProbe("second-supervisor");
         devices.Tell(RunnerScripts.Run(2), second.Ref);
@@ -65,6 +72,31 @@ public sealed class DeviceActorSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             next += chunk.Lines.Count;
         }
         Assert.Equal(1500L, next);
+    }
+
+    [Fact]
+    public async Task A_supervisor_holding_fewer_lines_than_were_acknowledged_must_get_them_again()
+    {
+        var devices = Sys.ActorOf(DeviceActors.Props(_scripts.Options("""
+            lines 0 1500
+            case_ one 10
+            end_ pass "" ""
+            """, resend: TimeSpan.FromMinutes(5))));
+        devices.Tell(RunnerScripts.Run(3), TestActor);
+        await ExpectMsgAsync<JobRunReport>();
+        // The first master stores and acknowledges everything, then dies before the end is acknowledged.
+        var first = new StoredJob();
+        await first.CollectAsync(this, devices, 3, answerEnd: false);
+
+        // Another master's supervisor takes over with stores that hold none of it, asking only what happened.
+        var second = CreateTestProbe("other-master");
+        devices.Tell(new QueryJob(3, RunnerScripts.DeviceName), second.Ref);
+        Assert.True((await second.ExpectMsgAsync<JobRunReport>()).Ended);
+        var stored = new StoredJob();
+        var ended = await stored.CollectAsync(second, devices, 3);
+        stored.AssertLines(1500);
+        Assert.Equal((1500L, 1L), (ended.LogLines, ended.TestCases));
+        Assert.Single(stored.Cases);
     }
 
     [Fact]

@@ -77,9 +77,10 @@ internal sealed class StoredJob
 
     /// <summary>
     /// Plays the supervisor until <see cref="JobRunEnded"/>: stores every chunk by position (a position sent twice must
-    /// carry the same line), acknowledges the contiguous prefix when <paramref name="acknowledge"/>, and answers the end.
+    /// carry the same line), acknowledges the contiguous prefix when <paramref name="acknowledge"/>, and answers the end
+    /// when <paramref name="answerEnd"/>.
     /// </summary>
-    public async Task<JobRunEnded> CollectAsync(TestKitBase supervisor, IActorRef devices, long jobId, bool acknowledge = true, TimeSpan? within = null)
+    public async Task<JobRunEnded> CollectAsync(TestKitBase supervisor, IActorRef devices, long jobId, bool acknowledge = true, TimeSpan? within = null, bool answerEnd = true)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
         while (true)
@@ -102,7 +103,7 @@ internal sealed class StoredJob
                 case JobRunEnded ended when ended.JobId == jobId:
                     if ((ended.LogLines, ended.TestCases) == Stored())
                     {
-                        devices.Tell(new JobRunEndAck(jobId), supervisor.TestActor);
+                        if (answerEnd) devices.Tell(new JobRunEndAck(jobId), supervisor.TestActor);
                         return ended;
                     }
                     break;

@@ -30,6 +30,11 @@ public sealed class SpoolSpec : IDisposable
         Assert.Equal((3L, 4L), (reader.FirstKept, reader.Lines));
         Assert.Equal(["three"], reader.Read(3, 10, 1024));
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.Read(2, 10, 1024));
+
+        // A new master that lacks forgotten lines gets them read again from the file.
+        reader.Rewind(1);
+        Assert.Equal((1L, 4L), (reader.FirstKept, reader.Lines));
+        Assert.Equal(["one", "two", "three"], reader.Read(1, 10, 1024));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Xunit;
 namespace Lava.Devices.Tests.Simulation;
 
 /// <summary>The device side of the job protocol as the simulated devices play it: numbered chunks, resends, stops, and runs that outlive the actor.</summary>
-public sealed class SimulatedDevicesSpec : Akka.TestKit.Xunit2.TestKit
+public sealed class SimulatedDevicesSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.AkkaConfig)
 {
     private const string Definition = "actions:\n- deploy:\n    to: tmpfs\n- boot:\n    method: qemu\n";
 

@@ -63,17 +63,7 @@ internal sealed class BoardLab : IAsyncDisposable
                 RebootDelay = TimeSpan.FromMilliseconds(50),
             });
             lab._owned.Add(lab._pdu);
-            lab._pduScript = Path.Combine(lab.Cluster.Dir, "sim-pdu.sh");
-            await File.WriteAllTextAsync(lab._pduScript, $$"""
-                #!/bin/bash
-                # sim-pdu.sh VERB OUTLET: one command to the test's simulated PDU; exit 0 when it answers ok
-                exec 3<>/dev/tcp/127.0.0.1/{{lab._pdu.Port}}
-                printf '%s %s\n' "$1" "$2" >&3
-                read -r -t 30 answer <&3
-                echo "$answer"
-                case "$answer" in ok*) exit 0;; *) exit 1;; esac
-
-                """);
+            lab._pduScript = lab._pdu.WriteShellClient(Path.Combine(lab.Cluster.Dir, "sim-pdu.sh"));
 
             lab.Master = await lab.Cluster.StartMasterAsync();
             lab.WorkerCredentials = lab.Cluster.WriteCredentials(await lab.Master.AddWorkerAsync(Worker));
@@ -194,10 +184,13 @@ internal sealed class BoardLab : IAsyncDisposable
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>The pid of job <paramref name="id"/>'s runner, from its directory on the worker.</summary>
-    public int RunnerPid(long id) =>
-        int.Parse(File.ReadAllText(Path.Combine(WorkerDataDir, "jobs", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "runner.pid")).Split(' ')[0],
+    /// <summary>Kills job <paramref name="id"/>'s runner and its process group with SIGKILL, as a crash would.</summary>
+    public void KillRunner(long id)
+    {
+        var pid = int.Parse(File.ReadAllText(Path.Combine(WorkerDataDir, "jobs", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "runner.pid")).Split(' ')[0],
             System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, Kill(-pid, 9));
+    }
 
     public static string Text(LogValue value) => value switch
     {

@@ -57,7 +57,7 @@ public sealed class DeviceJobRestartSpec(ITestOutputHelper output)
         var id = await lab.SubmitAsync(BoardJobs.Smoke(Board, BoardJobs.Lines(Lines, 0.2)));
         await WaitForLineAsync(lab, id, 3);
 
-        Assert.Equal(0, Kill(-lab.RunnerPid(id), 9));
+        lab.KillRunner(id);
         var job = await lab.WaitForEndAsync(id);
         Assert.Equal(("Incomplete", "Infrastructure"), (job.GetProperty("health").GetString(), job.GetProperty("error_type").GetString()));
         Assert.Contains("job runner died", job.GetProperty("failure_comment").GetString());
@@ -108,7 +108,4 @@ public sealed class DeviceJobRestartSpec(ITestOutputHelper output)
         var tests = await lab.TestsAsync(id);
         Assert.Equal(BoardJobs.SmokeCases.Order(), tests.Where(t => t.Suite.EndsWith("_smoke", StringComparison.Ordinal)).Select(t => (t.Name, t.Result)).Order());
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

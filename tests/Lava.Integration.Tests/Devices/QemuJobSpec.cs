@@ -30,7 +30,7 @@ public sealed class QemuJobSpec(ITestOutputHelper output)
         await lab.PostAsync("devices/", new Dictionary<string, object?> { ["hostname"] = "qemu01", ["device_type"] = "qemu", ["worker_host"] = BoardLab.Worker, ["health"] = "Good" });
         await lab.PostAsync("devices/qemu01/dictionary/", new { dictionary = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "examples", "devices", "qemu01.jinja2")) });
         var job = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "examples", "jobs", "qemu-smoke.yaml")))
-            .Replace("file:///srv/lava-images/vmlinuz", "file://" + Kernel(), StringComparison.Ordinal)
+            .Replace("file:///srv/lava-images/vmlinuz", "file://" + UnpackedKernel.Find(), StringComparison.Ordinal)
             .Replace("file:///srv/lava-images/busybox-initramfs.cpio.gz", "file://" + initramfs, StringComparison.Ordinal);
 
         var id = await lab.SubmitAsync(job);
@@ -48,19 +48,8 @@ public sealed class QemuJobSpec(ITestOutputHelper output)
     internal static string? Missing() =>
         !File.Exists("/usr/bin/qemu-system-x86_64") ? "qemu-system-x86 is not installed"
         : BusyboxInitramfs.FindBusybox() is null ? "busybox-static is not installed"
-        : Kernel() is null ? "no Debian kernel: set LAVA_TEST_KERNEL (./lava test unpacks one)"
+        : UnpackedKernel.Find() is null ? "no Debian kernel: set LAVA_TEST_KERNEL (./lava test unpacks one)"
         : null;
-
-    private static string? Kernel()
-    {
-        if (Environment.GetEnvironmentVariable("LAVA_TEST_KERNEL") is { Length: > 0 } set && File.Exists(set)) return set;
-        var cache = Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } c ? c
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "lava", "kernel");
-        return Directory.Exists(cache)
-            ? Directory.EnumerateDirectories(cache).Where(d => Directory.Exists(Path.Combine(d, "boot")))
-                .SelectMany(d => Directory.EnumerateFiles(Path.Combine(d, "boot"), "vmlinuz-*")).Order().LastOrDefault()
-            : null;
-    }
 
     private static string RepositoryRoot()
     {
