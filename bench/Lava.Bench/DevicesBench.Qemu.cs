@@ -37,9 +37,7 @@ internal sealed partial class DevicesBench
         await using var lab = await BenchLab.StartAsync([], ct, devices);
         var initramfs = Path.Combine(lab.Directory, "busybox-initramfs.cpio.gz");
         BusyboxInitramfs.Build(BusyboxInitramfs.FindBusybox()!, initramfs);
-        var job = (await File.ReadAllTextAsync(Path.Combine(root, "examples", "jobs", "qemu-smoke.yaml"), ct))
-            .Replace("file:///srv/lava-images/vmlinuz", "file://" + UnpackedKernel.Find(), StringComparison.Ordinal)
-            .Replace("file:///srv/lava-images/busybox-initramfs.cpio.gz", "file://" + initramfs, StringComparison.Ordinal);
+        var job = QemuSmokeJob.PointAt(await File.ReadAllTextAsync(Path.Combine(root, "examples", "jobs", "qemu-smoke.yaml"), ct), UnpackedKernel.Find()!, initramfs);
 
         var started = Stopwatch.GetTimestamp();
         var ids = await Task.WhenAll(Enumerable.Range(0, QemuJobs).Select(_ => lab.SubmitAsync(job, ct)));
@@ -53,17 +51,11 @@ internal sealed partial class DevicesBench
     private static string? QemuMissing()
     {
         var registry = ActionRegistry.CreateDefault();
-        return FindOnPath("qemu-system-x86_64") is null ? "qemu-system-x86_64 is not installed"
-            : BusyboxInitramfs.FindBusybox() is null ? "busybox-static is not installed"
-            : UnpackedKernel.Find() is null ? "no Debian kernel (LAVA_TEST_KERNEL, or one unpacked by ./lava test under ~/.cache/lava/kernel)"
-            : !registry.Has("boot", "qemu") ? "the job runner has no qemu boot method yet"
+        return QemuSmokeJob.Detect().Missing
+            ?? (!registry.Has("boot", "qemu") ? "the job runner has no qemu boot method yet"
             : !registry.Has("test", ActionRegistry.AnyStrategy) ? "the job runner has no test action yet"
-            : null;
+            : null);
     }
-
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
 
     private static string RepositoryRoot()
     {
