@@ -3,10 +3,10 @@ using System.CommandLine;
 namespace Lava.Cli.Demo;
 
 /// <summary>
-/// <c>lava-cli demo</c>: a lab on this machine (<see cref="DemoLab"/>) runs one example job on a simulated board,
-/// showing its live log and then its results; exit 0 when the job completed with test cases recorded.
-/// <c>lava-cli up</c>: the same lab, left running until Ctrl-C or SIGTERM. The root script <c>./lava</c> builds the
-/// master and the worker and names their assemblies.
+/// <c>lava-cli demo</c>: a lab on this machine (<see cref="DemoLab"/>) runs one example job on a simulated board, and the
+/// QEMU smoke job on its QEMU device when it has one, showing their live logs one after the other and then their
+/// results; exit 0 when every job completed with test cases recorded. <c>lava-cli up</c>: the same lab, left running
+/// until Ctrl-C or SIGTERM. The root script <c>./lava</c> builds the master and the worker and names their assemblies.
 /// </summary>
 internal static class DemoCommand
 {
@@ -37,31 +37,44 @@ internal static class DemoCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the lab keeps its state (default $LAVA_DATA_DIR, else .lava)." };
         var master = new Option<string>("--master-dll") { Description = "The built Lava.Host.Master.dll.", Required = true };
         var worker = new Option<string>("--worker-dll") { Description = "The built Lava.Host.Worker.dll.", Required = true };
-        foreach (var option in new Option[] { http, cluster, dataDir, master, worker }) command.Options.Add(option);
+        var qemuJob = new Option<string>("--qemu-job")
+        {
+            Description = "The QEMU smoke job, its image URLs replaced by the kernel found and the initramfs built when QEMU is here.",
+            DefaultValueFactory = _ => "examples/jobs/qemu-smoke.yaml",
+        };
+        foreach (var option in new Option[] { http, cluster, dataDir, master, worker, qemuJob }) command.Options.Add(option);
         return parse => new DemoLabOptions(
             Path.GetFullPath(parse.GetValue(dataDir) ?? (Environment.GetEnvironmentVariable("LAVA_DATA_DIR") is { Length: > 0 } d ? d : ".lava")),
             parse.GetValue(http)!,
             parse.GetValue(cluster)!,
             Path.GetFullPath(parse.GetValue(master)!),
-            Path.GetFullPath(parse.GetValue(worker)!));
+            Path.GetFullPath(parse.GetValue(worker)!),
+            Path.GetFullPath(parse.GetValue(qemuJob)!));
     }
 
     private static async Task<int> DemoAsync(DemoLabOptions options, string jobFile, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        if (!File.Exists(jobFile))
+        if (MissingFile(jobFile, options.QemuJob) is { } missing)
         {
-            error.WriteLine($"--job: {jobFile} does not exist");
+            error.WriteLine(missing);
             return LavaCli.ExitInvalidInput;
         }
         try
         {
             await using var lab = await DemoLab.StartAsync(options, output, ct);
             var watch = new JobWatch(lab.Client, output);
-            var id = await watch.SubmitAsync(await File.ReadAllTextAsync(jobFile, ct), ct);
-            output.WriteLine($"lava: submitted {jobFile} as job {id}; its log follows ({lab.Url}/api/v0.2/jobs/{id}/logs/)");
-            var job = await watch.FollowAsync(id, JobDeadline, ct);
-            watch.PrintResults(job);
-            return job.Health == "Complete" && job.TestCases > 0 ? 0 : 1;
+            var files = lab.Qemu is null ? [jobFile] : new[] { jobFile, lab.Qemu.JobPath };
+            // All submitted at once so that they run side by side; their logs are shown one job after the other.
+            var ids = new List<long>();
+            foreach (var file in files) ids.Add(await watch.SubmitAsync(await File.ReadAllTextAsync(file, ct), ct));
+            var jobs = new List<WatchedJob>();
+            for (var i = 0; i < ids.Count; i++)
+            {
+                output.WriteLine($"lava: submitted {files[i]} as job {ids[i]}; its log follows ({lab.Url}/api/v0.2/jobs/{ids[i]}/logs/)");
+                jobs.Add(await watch.FollowAsync(ids[i], JobDeadline, ct));
+            }
+            foreach (var job in jobs) watch.PrintResults(job);
+            return jobs.All(job => job.Health == "Complete" && job.TestCases > 0) ? 0 : 1;
         }
         catch (Exception e) when (e is DemoException or Api.MasterApiException)
         {
@@ -70,13 +83,29 @@ internal static class DemoCommand
         }
     }
 
+    private static string? MissingFile(string jobFile, string qemuJob) =>
+        !File.Exists(jobFile) ? $"--job: {jobFile} does not exist"
+        : !File.Exists(qemuJob) ? $"--qemu-job: {qemuJob} does not exist"
+        : null;
+
     private static async Task<int> UpAsync(DemoLabOptions options, TextWriter output, TextWriter error, CancellationToken ct)
     {
+        if (!File.Exists(options.QemuJob))
+        {
+            error.WriteLine($"--qemu-job: {options.QemuJob} does not exist");
+            return LavaCli.ExitInvalidInput;
+        }
         try
         {
             await using var lab = await DemoLab.StartAsync(options, output, ct);
             output.WriteLine($"lava: the lab is up: {lab.Url} (REST {lab.Url}/api/v0.2/, XML-RPC {lab.Url}/RPC2); admin token in {lab.AdminTokenPath}");
-            output.WriteLine($"lava: devices {string.Join(", ", lab.Devices)} of type {DemoLab.BoardType} on worker {DemoLab.WorkerName}; Ctrl-C stops the lab");
+            output.WriteLine($"lava: devices {string.Join(", ", lab.Devices)} of type {DemoLab.BoardType} on worker {DemoLab.WorkerName}");
+            if (lab.Qemu is not null)
+            {
+                output.WriteLine($"lava: device {DemoQemu.DeviceName} of type {DemoQemu.DeviceType} (QEMU under TCG); its smoke job: " +
+                    $"lavacli jobs submit {lab.Qemu.JobPath} (or POST it to {lab.Url}/api/v0.2/jobs/)");
+            }
+            output.WriteLine("lava: Ctrl-C stops the lab");
             await output.FlushAsync(ct);
             try
             {

@@ -1,17 +1,19 @@
 using System.Collections.Immutable;
 using Lava.Cli.Api;
 using Lava.Devices.BoardSimulator;
+using Lava.Devices.Qemu;
 
 namespace Lava.Cli.Demo;
 
 /// <summary>Where the demo's lab listens and keeps its state, and the built nodes it runs.</summary>
-internal sealed record DemoLabOptions(string DataDir, string Http, string Cluster, string MasterDll, string WorkerDll);
+internal sealed record DemoLabOptions(string DataDir, string Http, string Cluster, string MasterDll, string WorkerDll, string QemuJob);
 
 /// <summary>
 /// A whole lab on one machine, as <c>./lava demo</c> and <c>./lava up</c> run it: a master (embedded SQLite store) and a
 /// worker as child processes, and simulated boards with their PDU in this process. On each start it makes sure the
 /// lab holds the worker, the <c>lava-sim</c> device type and one device per board, pointing the device dictionaries at
-/// the boards' ports of this run; everything else in the data directory (jobs, logs) is kept from earlier runs.
+/// the boards' ports of this run, and the QEMU device (<see cref="DemoQemu"/>) when this machine can run it;
+/// everything else in the data directory (jobs, logs) is kept from earlier runs.
 /// </summary>
 internal sealed class DemoLab : IAsyncDisposable
 {
@@ -42,6 +44,9 @@ internal sealed class DemoLab : IAsyncDisposable
     /// <summary>The names of the simulated boards, each a device of type <see cref="BoardType"/>.</summary>
     public IReadOnlyList<string> Devices => BoardNames;
 
+    /// <summary>The QEMU device and its job, or null when this machine lacks QEMU, busybox or a kernel.</summary>
+    public DemoQemu? Qemu { get; private set; }
+
     /// <summary>Starts the boards, the master and the worker, and registers what the lab needs; throws <see cref="DemoException"/> saying what failed.</summary>
     public static async Task<DemoLab> StartAsync(DemoLabOptions options, TextWriter progress, CancellationToken ct)
     {
@@ -67,6 +72,11 @@ internal sealed class DemoLab : IAsyncDisposable
                 BoardNames.Select((name, i) => (Outlet: i + 1, name)).ToDictionary(o => o.Outlet, o => o.name).ToImmutableDictionary(),
                 TimeSpan.FromMilliseconds(500))]));
         foreach (var line in _boards.Describe()) _progress.WriteLine($"lava: {line}");
+        var qemuTools = QemuSmokeJob.Detect();
+        Qemu = DemoQemu.Prepare(qemuTools, _options.QemuJob, _options.DataDir);
+        _progress.WriteLine(Qemu is null
+            ? $"lava: no QEMU device ({qemuTools.Missing}): simulated boards only"
+            : $"lava: QEMU device {DemoQemu.DeviceName} under TCG: kernel {Qemu.Kernel}, busybox initramfs {Qemu.Initramfs}");
 
         _progress.WriteLine($"lava: starting the master (gateway {Url}, cluster {_options.Cluster}, data {_options.DataDir})");
         _master = NodeProcess.Start("master", _options.MasterDll,
@@ -138,25 +148,43 @@ internal sealed class DemoLab : IAsyncDisposable
             WorkerCredentialsFile.From(await Client.PostAsync($"workers/{WorkerName}/certificate/", null, ct)).Write(credentials);
         }
 
-        if (!await ListedAsync("devicetypes/", "name", BoardType, ct))
-        {
-            await Client.PostAsync("devicetypes/", new Dictionary<string, object?> { ["name"] = BoardType, ["disable_health_check"] = true }, ct);
-        }
+        await AddDeviceTypeAsync(BoardType, ct);
 
         var pduCommand = _boards!.Pdus[0].WriteShellClient(Path.Combine(_options.DataDir, "sim-pdu.sh"));
         for (var i = 0; i < _boards.Boards.Length; i++)
         {
             var board = _boards.Boards[i];
-            if (!await ListedAsync("devices/", "hostname", board.Name, ct))
-            {
-                await Client.PostAsync("devices/", new Dictionary<string, object?>
-                {
-                    ["hostname"] = board.Name, ["device_type"] = BoardType, ["worker_host"] = WorkerName, ["health"] = "Good",
-                }, ct);
-            }
-            await Client.PostAsync($"devices/{board.Name}/dictionary/", new { dictionary = BoardDictionary(board, pduCommand, i + 1) }, ct);
+            await AddDeviceAsync(board.Name, BoardType, BoardDictionary(board, pduCommand, i + 1), ct);
         }
-        _progress.WriteLine($"lava: lab ready: worker {WorkerName}, devices {string.Join(", ", BoardNames)} ({BoardType})");
+        var qemu = "";
+        if (Qemu is not null)
+        {
+            await AddDeviceTypeAsync(DemoQemu.DeviceType, ct);
+            await AddDeviceAsync(DemoQemu.DeviceName, DemoQemu.DeviceType, DemoQemu.Dictionary, ct);
+            qemu = $", {DemoQemu.DeviceName} ({DemoQemu.DeviceType})";
+        }
+        _progress.WriteLine($"lava: lab ready: worker {WorkerName}, devices {string.Join(", ", BoardNames)} ({BoardType}){qemu}");
+    }
+
+    private async Task AddDeviceTypeAsync(string name, CancellationToken ct)
+    {
+        if (!await ListedAsync("devicetypes/", "name", name, ct))
+        {
+            await Client.PostAsync("devicetypes/", new Dictionary<string, object?> { ["name"] = name, ["disable_health_check"] = true }, ct);
+        }
+    }
+
+    /// <summary>Adds the device on the demo's worker when the lab does not have it, and sets its dictionary (the boards' ports change with each run).</summary>
+    private async Task AddDeviceAsync(string name, string type, string dictionary, CancellationToken ct)
+    {
+        if (!await ListedAsync("devices/", "hostname", name, ct))
+        {
+            await Client.PostAsync("devices/", new Dictionary<string, object?>
+            {
+                ["hostname"] = name, ["device_type"] = type, ["worker_host"] = WorkerName, ["health"] = "Good",
+            }, ct);
+        }
+        await Client.PostAsync($"devices/{name}/dictionary/", new { dictionary }, ct);
     }
 
     private string BoardDictionary(SimulatedBoard board, string pduCommand, int outlet) => $$"""
