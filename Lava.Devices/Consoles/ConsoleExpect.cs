@@ -210,7 +210,9 @@ public sealed class ConsoleExpect : IAsyncDisposable
 
     private async Task ReadAllAsync()
     {
-        var buffer = new byte[4096];
+        // Each read is followed by a search of up to SearchWindow characters: a fast console must come in large reads,
+        // or searching costs far more than reading.
+        var buffer = new byte[Options.SearchWindow];
         string reason;
         try
         {
