@@ -36,10 +36,10 @@ public sealed class QemuCommandLineSpec : IDisposable
         Assert.Equal("qemu-system-x86_64", command.Program);
         Assert.Equal(
             ["-nographic", "-net", "nic,model=virtio,macaddr=52:54:00:12:34:01", "-net", "user", "-m", "256", "-monitor", "none",
-             "-kernel", "/images/vmlinuz", "-append", "console=ttyS0,115200", "-initrd", "/images/initrd with space.gz", "-no-reboot"],
+             "-kernel", "/images/vmlinuz", "-append", "console=ttyS0,115200 loglevel=6", "-initrd", "/images/initrd with space.gz", "-no-reboot"],
             command.Arguments);
         Assert.Equal(
-            "qemu-system-x86_64 -nographic -net nic,model=virtio,macaddr=52:54:00:12:34:01 -net user -m 256 -monitor none -kernel /images/vmlinuz -append console=ttyS0,115200 -initrd '/images/initrd with space.gz' -no-reboot",
+            "qemu-system-x86_64 -nographic -net nic,model=virtio,macaddr=52:54:00:12:34:01 -net user -m 256 -monitor none -kernel /images/vmlinuz -append 'console=ttyS0,115200 loglevel=6' -initrd '/images/initrd with space.gz' -no-reboot",
             command.ToString());
     }
 
