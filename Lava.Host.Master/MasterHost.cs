@@ -67,6 +67,7 @@ internal static class MasterHost
         builder.Services.AddSingleton<IWorkerRegistry>(store);
         builder.Services.AddSingleton<ITokenStore>(store);
         builder.Services.AddSingleton<IUserDirectory>(store);
+        builder.Services.AddSingleton<IUserPasswords>(store);
         builder.Services.AddSingleton<IDeviceRegistry>(store);
         builder.Services.AddSingleton(DeviceTemplates.ForLab(Path.Combine(options.DataDir, "devices"), DeviceTypeDirectories(options)));
         builder.Services.AddSingleton<LabService>();
