@@ -30,8 +30,14 @@ public sealed class UiLab : IAsyncLifetime
 
     public Uri BaseUrl => Master.Api;
 
-    /// <summary>The job definitions the specs submit: public unless said otherwise, on <see cref="DeviceType"/> unless said otherwise.</summary>
-    public static string Job(string name, string visibility = "public", string deviceType = DeviceType, int steps = 1) => $"""
+    /// <summary>A device type whose one device (hc01) has a health-check job.</summary>
+    public const string HealthCheckedType = "hc";
+
+    /// <summary>The admin's web UI password (the admin exists from the master's start).</summary>
+    public const string AdminPassword = "admin password";
+
+    /// <summary>A job definition: public unless said otherwise, on <see cref="DeviceType"/> unless said otherwise.</summary>
+    public static string Job(string name, string visibility = "public", string deviceType = DeviceType) => $"""
         device_type: {deviceType}
         job_name: {name}
         priority: medium
@@ -40,16 +46,26 @@ public sealed class UiLab : IAsyncLifetime
           job:
             minutes: 10
         actions:
-        {string.Concat(Enumerable.Repeat("""
         - deploy:
             to: tmpfs
             images:
               kernel:
                 url: file:///srv/vmlinuz
-
-        """, steps))}- boot:
+        - boot:
             method: qemu
             media: tmpfs
+        - test:
+            definitions:
+            - from: inline
+              name: smoke
+              path: inline/smoke.yaml
+              repository:
+                metadata:
+                  format: Lava-Test Test Definition 1.0
+                  name: smoke
+                run:
+                  steps:
+                  - lava-test-case pass --shell true
 
         """;
 
@@ -57,7 +73,7 @@ public sealed class UiLab : IAsyncLifetime
     {
         _cluster = new TestCluster();
         Master = await _cluster.StartMasterAsync();
-        var workerConfig = _cluster.WriteConfig("worker.conf", "lava.worker.simulated-devices = on\nlava.worker.simulated-step-delay = 300ms\n");
+        var workerConfig = _cluster.WriteConfig("worker.conf", "lava.worker.simulated-devices = on\nlava.worker.simulated-step-delay = 400ms\n");
         await _cluster.StartWorkerAsync("sim-1", _cluster.WriteCredentials(await Master.AddWorkerAsync("sim-1")), configPath: workerConfig);
         await Master.WaitForWorkerStateAsync("sim-1", "Online");
         using (var client = Master.Client())
@@ -70,8 +86,14 @@ public sealed class UiLab : IAsyncLifetime
                 await PostAsync(client, $"api/v0.2/devices/{device}/dictionary/", new { dictionary = "{% extends 'qemu.jinja2' %}\n" });
                 await PostAsync(client, $"api/v0.2/devices/{device}/set_health/", new { health = "Good" });
             }
+            await PostAsync(client, "api/v0.2/devicetypes/", new { name = HealthCheckedType });
+            await PostAsync(client, $"api/v0.2/devicetypes/{HealthCheckedType}/health-check/", new { config = Job("health check", deviceType: HealthCheckedType) });
+            await PostAsync(client, "api/v0.2/devices/", new { hostname = "hc01", device_type = HealthCheckedType, worker_host = "sim-1" });
+            await PostAsync(client, "api/v0.2/devices/hc01/dictionary/", new { dictionary = "{% extends 'qemu.jinja2' %}\n" });
+            await PostAsync(client, "api/v0.2/devices/hc01/set_health/", new { health = "Good" });
             await PostAsync(client, "api/v0.2/users/", new { username = UserName, is_superuser = false });
             await PostAsync(client, $"api/v0.2/users/{UserName}/password/", new { password = Password });
+            await PostAsync(client, "api/v0.2/users/admin/password/", new { password = AdminPassword });
         }
 
         _playwright = await Playwright.CreateAsync();
