@@ -35,6 +35,10 @@ internal static class UiHosting
 
     public static void MapLavaUi(this WebApplication app)
     {
+        // A page's 404 or 400 (a forged form) gets a body: browsers show their own error page for an empty one.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !context.Request.Path.StartsWithSegments("/RPC2", StringComparison.OrdinalIgnoreCase),
+            ui => ui.UseStatusCodePages("text/html; charset=utf-8", "<!DOCTYPE html><title>Lava</title><h1>{0}</h1><p><a href=\"/\">Lava</a></p>"));
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();

@@ -15,21 +15,24 @@ public sealed class UiJobSpec(UiLab lab)
     {
         var page = await lab.NewPageAsync();
         await UiLab.SignInAsync(page);
-        await page.GotoAsync("/jobs");
-        await page.FillAsync("textarea[name=definition]", UiLab.Job("submitted from the browser"));
-        await page.ClickAsync("form[method=post] button[type=submit]");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9]+$"));
-        await Expect(page.Locator("h1")).ToContainTextAsync("submitted from the browser");
-        var firstState = await page.Locator("#job-state").TextContentAsync();
-        Assert.Contains(firstState, new[] { "Submitted", "Scheduling", "Scheduled", "Running" });
+        await lab.RunAsync(page, "job-finished", async () =>
+        {
+            await page.GotoAsync("/jobs");
+            await page.FillAsync("textarea[name=definition]", UiLab.Job("submitted from the browser"));
+            await page.ClickAsync("#submit-job button[type=submit]");
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9]+$"));
+            await Expect(page.Locator("h1")).ToContainTextAsync("submitted from the browser");
+            var firstState = await page.Locator("#job-state").TextContentAsync();
+            Assert.Contains(firstState, new[] { "Submitted", "Scheduling", "Scheduled", "Running" });
 
-        // A marker that a reload would wipe: the page must stay the same document while the state changes.
-        await page.EvaluateAsync("window.lavaNoReload = true");
-        await Expect(page.Locator("#job-state")).ToHaveTextAsync("Running", new() { Timeout = Deadline });
-        await Expect(page.Locator("#job-state")).ToHaveTextAsync("Finished", new() { Timeout = Deadline });
-        await Expect(page.Locator("#job-health")).ToHaveTextAsync("Complete", new() { Timeout = Deadline });
-        Assert.True(await page.EvaluateAsync<bool>("window.lavaNoReload === true"), "the job page was reloaded");
-        await UiLab.ScreenshotAsync(page, "job-finished");
+            // A marker that a reload would wipe: the page must stay the same document while the state changes.
+            await page.EvaluateAsync("window.lavaNoReload = true");
+            await Expect(page.Locator("#job-state")).ToHaveTextAsync("Running", new() { Timeout = Deadline });
+            await Expect(page.Locator("#job-state")).ToHaveTextAsync("Finished", new() { Timeout = Deadline });
+            await Expect(page.Locator("#job-health")).ToHaveTextAsync("Complete", new() { Timeout = Deadline });
+            Assert.True(await page.EvaluateAsync<bool>("window.lavaNoReload === true"), "the job page was reloaded");
+            await UiLab.ScreenshotAsync(page, "job-finished");
+        });
     }
 
     [Fact]
@@ -55,17 +58,21 @@ public sealed class UiJobSpec(UiLab lab)
     {
         var page = await lab.NewPageAsync();
         await UiLab.SignInAsync(page);
-        await page.GotoAsync("/jobs");
-        await page.FillAsync("textarea[name=definition]", UiLab.Job("canceled from the browser"));
-        await page.ClickAsync("form[method=post] button[type=submit]");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9]+$"));
-        await Expect(page.Locator("#job-state")).ToHaveTextAsync("Running", new() { Timeout = Deadline });
-        await page.ClickAsync("#cancel");
-        await Expect(page.Locator(".flash")).ToContainTextAsync("being canceled");
-        await Expect(page.Locator("#job-state")).ToHaveTextAsync("Finished", new() { Timeout = Deadline });
-        await Expect(page.Locator("#job-health")).ToHaveTextAsync("Canceled", new() { Timeout = Deadline });
-        // The simulated board's run was stopped by the worker, not left to finish.
-        await Expect(page.Locator("#log-lines")).ToContainTextAsync("Stopped", new() { Timeout = Deadline });
-        await UiLab.ScreenshotAsync(page, "job-canceled");
+        await lab.RunAsync(page, "job-canceled", async () =>
+        {
+            await page.GotoAsync("/jobs");
+            await page.FillAsync("textarea[name=definition]", UiLab.Job("canceled from the browser", tests: 20));
+            await page.ClickAsync("#submit-job button[type=submit]");
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9]+$"));
+            // Log lines come only from a run on the board.
+            await Expect(page.Locator("#log-lines .l").First).ToBeVisibleAsync(new() { Timeout = Deadline });
+            await page.ClickAsync("#cancel");
+            await Expect(page.Locator(".flash")).ToContainTextAsync("being canceled");
+            await Expect(page.Locator("#job-state")).ToHaveTextAsync("Finished", new() { Timeout = Deadline });
+            await Expect(page.Locator("#job-health")).ToHaveTextAsync("Canceled", new() { Timeout = Deadline });
+            // The simulated board's run was stopped by the worker, not left to finish.
+            await Expect(page.Locator("#log-lines")).ToContainTextAsync("Stopped", new() { Timeout = Deadline });
+            await UiLab.ScreenshotAsync(page, "job-canceled");
+        });
     }
 }

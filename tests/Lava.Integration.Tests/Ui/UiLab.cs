@@ -18,7 +18,7 @@ public sealed class UiLab : IAsyncLifetime
     /// <summary>The device type the lab's devices have and whose jobs run on them.</summary>
     public const string DeviceType = "qemu";
 
-    /// <summary>A device type with no device: its jobs wait in the queue for ever.</summary>
+    /// <summary>A device type whose one device is in Maintenance: its jobs wait in the queue for ever.</summary>
     public const string IdleDeviceType = "idle";
 
     private TestCluster? _cluster;
@@ -37,7 +37,7 @@ public sealed class UiLab : IAsyncLifetime
     public const string AdminPassword = "admin password";
 
     /// <summary>A job definition: public unless said otherwise, on <see cref="DeviceType"/> unless said otherwise.</summary>
-    public static string Job(string name, string visibility = "public", string deviceType = DeviceType) => $"""
+    public static string Job(string name, string visibility = "public", string deviceType = DeviceType, int tests = 1) => $"""
         device_type: {deviceType}
         job_name: {name}
         priority: medium
@@ -54,7 +54,7 @@ public sealed class UiLab : IAsyncLifetime
         - boot:
             method: qemu
             media: tmpfs
-        - test:
+        {string.Concat(Enumerable.Range(1, tests - 1).Select(n => $"- test:\n    definitions:\n    - from: inline\n      name: wait{n}\n      path: inline/wait{n}.yaml\n      repository:\n        metadata:\n          format: Lava-Test Test Definition 1.0\n          name: wait{n}\n        run:\n          steps:\n          - sleep 1\n"))}- test:
             definitions:
             - from: inline
               name: smoke
@@ -80,6 +80,8 @@ public sealed class UiLab : IAsyncLifetime
         {
             await PostAsync(client, "api/v0.2/devicetypes/", new { name = DeviceType });
             await PostAsync(client, "api/v0.2/devicetypes/", new { name = IdleDeviceType });
+            // Submissions need a device of their type; one in Maintenance never runs them.
+            await PostAsync(client, "api/v0.2/devices/", new { hostname = "idle01", device_type = IdleDeviceType, worker_host = "sim-1", health = "Maintenance" });
             foreach (var device in new[] { "qemu01", "qemu02" })
             {
                 await PostAsync(client, "api/v0.2/devices/", new { hostname = device, device_type = DeviceType, worker_host = "sim-1" });
@@ -135,6 +137,24 @@ public sealed class UiLab : IAsyncLifetime
         var directory = Path.Combine(RepositoryRoot(), "TestResults", "ui");
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+    }
+
+    /// <summary>
+    /// Runs a browser spec's steps; when one fails, saves the page as TestResults/ui/NAME-failed.png and fails with the
+    /// master's last output lines beside the browser's message.
+    /// </summary>
+    public async Task RunAsync(IPage page, string name, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            await ScreenshotAsync(page, name + "-failed");
+            var output = Master.Process.Lines;
+            Assert.Fail($"{e.Message}\nat {page.Url}\nmaster:\n{string.Join('\n', output.Skip(Math.Max(0, output.Count - 40)))}");
+        }
     }
 
     /// <summary>Submits <paramref name="definition"/> through the REST API as the admin; the new job's id.</summary>
