@@ -38,7 +38,8 @@ internal static class LiveEndpoints
         health = job.Health.ToString(),
         device = job.Device,
         tests = job.Tests.Total == 0 ? "" : $"{job.Tests.Passed} passed, {job.Tests.Failed} failed",
-        endTime = job.EndTime,
+        startTime = job.StartTime?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        endTime = job.EndTime?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
     };
 
     private static async Task LiveJobsAsync(HttpContext context, LiveFeed feed)

@@ -25,7 +25,9 @@ function followLive() {
     source.addEventListener("job", function (e) {
       var job = JSON.parse(e.data);
       liveFields("[data-job='" + job.id + "']:not(.log)", job.id, job);
-      document.dispatchEvent(new CustomEvent("lava:job", { detail: job }));
+      // A job that is ending or ended can no longer be canceled.
+      var cancel = document.getElementById("cancel-form");
+      if (cancel && single && (job.state === "Canceling" || job.state === "Finished")) cancel.remove();
     });
   }
   if (devices.length > 0) {
@@ -90,7 +92,9 @@ function LogViewer(root) {
     var rec = parseLogLine(text);
     var row = document.createElement("div");
     var lvl = rec ? rec.lvl : "target";
-    var msg = rec ? (typeof rec.msg === "string" ? rec.msg : JSON.stringify(rec.msg)) : text;
+    var msg = !rec ? text : typeof rec.msg === "string" ? rec.msg
+      : lvl === "results" && rec.msg.case ? "results: " + rec.msg.definition + " " + rec.msg.case + " " + rec.msg.result + (rec.msg.measurement ? " " + rec.msg.measurement + " " + (rec.msg.units || "") : "")
+      : JSON.stringify(rec.msg);
     row.className = "l lvl-" + lvl;
     row.id = "L" + n;
     var a = document.createElement("a"); a.href = "#L" + n; a.textContent = n;
@@ -115,6 +119,7 @@ function LogViewer(root) {
     }
   });
 
+  // Line ranges come from the master's line index: opening any log reads only the lines shown.
   function fetchRange(query) {
     return fetch("/ui/jobs/" + job + "/log?" + query, { credentials: "same-origin" }).then(function (r) { return r.json(); });
   }
@@ -148,6 +153,17 @@ function LogViewer(root) {
     fetchRange("start=" + from + "&end=" + lo).then(function (r) { prepend(from, r.lines); loading = false; });
   }
 
+  function loadLater() {
+    if (loading || live || hi >= total) return;
+    loading = true;
+    fetchRange("start=" + hi + "&end=" + (hi + 500)).then(function (r) {
+      total = Math.max(total, r.total);
+      append(r.start, r.lines);
+      loading = false;
+      if (hi >= total) goLive();
+    });
+  }
+
   function goLive() {
     if (root.getAttribute("data-finished") === "true" && hi >= total) return;
     live = new EventSource("/ui/jobs/" + job + "/log/live?start=" + hi);
@@ -161,6 +177,7 @@ function LogViewer(root) {
 
   lines.addEventListener("scroll", function () {
     if (lines.scrollTop < 200) loadEarlier();
+    if (lines.scrollTop + lines.clientHeight > lines.scrollHeight - 200) loadLater();
     if (lines.scrollTop + lines.clientHeight < lines.scrollHeight - 20) follow.checked = false;
   });
 
