@@ -45,23 +45,38 @@ internal static class LiveEndpoints
     private static async Task LiveJobsAsync(HttpContext context, LiveFeed feed)
     {
         var viewer = await UiSession.ViewerAsync(context);
-        long? only = long.TryParse(context.Request.Query["job"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-        await StreamAsync(context, feed, update => update is JobUpdate { Job: var job } && (only is null || only == job.Id) && LiveFeed.CanView(viewer, job)
+        long? only = Number(context.Request.Query["job"]);
+        // A page following one job gets its state as of now first: a change between the page's render and this
+        // connection (or during a reconnection) is not lost.
+        Func<Task<LiveUpdate?>>? current = only is { } id
+            ? async () => await VisibleJobAsync(context, id) is { } job ? new JobUpdate(job) : null
+            : null;
+        await StreamAsync(context, feed, current, update => update is JobUpdate { Job: var job } && (only is null || only == job.Id) && LiveFeed.CanView(viewer, job)
             ? ("job", JobEvent(job))
             : null);
     }
 
-    private static Task LiveDevicesAsync(HttpContext context, LiveFeed feed) =>
-        StreamAsync(context, feed, update => update is DeviceUpdate { Device: var device, CurrentJob: var job }
+    private static Task LiveDevicesAsync(HttpContext context, LiveFeed feed)
+    {
+        var only = context.Request.Query["device"].ToString();
+        Func<Task<LiveUpdate?>>? current = only.Length > 0
+            ? async () => await feed.DeviceAsync(only, context.RequestAborted)
+            : null;
+        return StreamAsync(context, feed, current, update => update is DeviceUpdate { Device: var device, CurrentJob: var job } && (only.Length == 0 || only == device.Hostname)
             ? ("device", new { hostname = device.Hostname, state = device.State.ToString(), health = device.Health.ToString(), currentJob = job })
             : null);
+    }
 
-    private static async Task StreamAsync(HttpContext context, LiveFeed feed, Func<LiveUpdate, (string Event, object Data)?> select)
+    private static async Task StreamAsync(HttpContext context, LiveFeed feed, Func<Task<LiveUpdate?>>? current, Func<LiveUpdate, (string Event, object Data)?> select)
     {
         var aborted = context.RequestAborted;
         var updates = feed.Subscribe(aborted);
         StartEvents(context);
         await context.Response.WriteAsync(": live\n\n", aborted);
+        if (current is not null && await current() is { } now && select(now) is { } first)
+        {
+            await context.Response.WriteAsync($"event: {first.Event}\ndata: {JsonSerializer.Serialize(first.Data, Json)}\n\n", aborted);
+        }
         await context.Response.Body.FlushAsync(aborted);
         try
         {
@@ -118,13 +133,14 @@ internal static class LiveEndpoints
     private static async Task LiveLogAsync(HttpContext context, long id, JobLogStore logs, LiveFeed feed)
     {
         var aborted = context.RequestAborted;
+        // Subscribed before the job is read: its end cannot fall between the two.
+        var changes = feed.Subscribe(aborted);
         if (await VisibleJobAsync(context, id) is not { } job)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
         var next = Number(context.Request.Headers["Last-Event-ID"]) is { } last ? last + 1 : Number(context.Request.Query["start"]) ?? 0;
-        var changes = feed.Subscribe(aborted);
         StartEvents(context);
         try
         {
@@ -162,6 +178,8 @@ internal static class LiveEndpoints
                 }
                 if (!grown.IsCompletedSuccessfully && !changed.IsCompletedSuccessfully)
                 {
+                    // Quiet for a while: read the job again, in case its end was announced by another master's projection only.
+                    job = await VisibleJobAsync(context, id) ?? job;
                     await context.Response.WriteAsync(": keep-alive\n\n", aborted);
                 }
             }

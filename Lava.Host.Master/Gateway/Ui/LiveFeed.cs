@@ -71,7 +71,7 @@ internal sealed class LiveFeed
                 }
                 foreach (var hostname in devices)
                 {
-                    if (await _devices.FindDeviceAsync(hostname) is { } device) Fan(new DeviceUpdate(device, await CurrentJobAsync(hostname)));
+                    if (await DeviceAsync(hostname) is { } update) Fan(update);
                 }
             }
             catch (Exception e) when (e is Lava.Actors.Lab.Store.LabStoreUnavailableException or InvalidOperationException)
@@ -81,11 +81,15 @@ internal sealed class LiveFeed
         }
     }
 
-    private async Task<long?> CurrentJobAsync(string hostname)
+    /// <summary>The device as it is now, with its current job; null when it does not exist.</summary>
+    public async Task<DeviceUpdate?> DeviceAsync(string hostname, CancellationToken cancellationToken = default) =>
+        await _devices.FindDeviceAsync(hostname, cancellationToken) is { } device ? new DeviceUpdate(device, await CurrentJobAsync(hostname, cancellationToken)) : null;
+
+    private async Task<long?> CurrentJobAsync(string hostname, CancellationToken cancellationToken)
     {
         foreach (var state in new[] { Actors.Jobs.JobState.Running, Actors.Jobs.JobState.Scheduled, Actors.Jobs.JobState.Canceling })
         {
-            var page = await _jobs.ListAsync(new JobQuery(Superuser, State: state, Device: hostname, Limit: 1));
+            var page = await _jobs.ListAsync(new JobQuery(Superuser, State: state, Device: hostname, Limit: 1), cancellationToken);
             if (page.Rows.Count > 0) return page.Rows[0].Id;
         }
         return null;

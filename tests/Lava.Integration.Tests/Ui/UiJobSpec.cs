@@ -38,7 +38,7 @@ public sealed class UiJobSpec(UiLab lab)
     [Fact]
     public async Task The_log_of_a_running_job_must_show_new_lines_as_they_arrive()
     {
-        var id = await lab.SubmitAsync(UiLab.Job("followed live"));
+        var id = await lab.SubmitAsync(UiLab.Job("followed live", tests: 10));
         var page = await lab.NewPageAsync();
         await page.GotoAsync($"/jobs/{id}");
         await page.EvaluateAsync("window.lavaNoReload = true");

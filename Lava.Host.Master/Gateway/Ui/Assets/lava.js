@@ -31,7 +31,8 @@ function followLive() {
     });
   }
   if (devices.length > 0) {
-    var deviceSource = new EventSource("/ui/live/devices");
+    var one = document.querySelector("[data-live=device]");
+    var deviceSource = new EventSource("/ui/live/devices" + (one ? "?device=" + encodeURIComponent(one.getAttribute("data-device")) : ""));
     deviceSource.addEventListener("device", function (e) {
       var device = JSON.parse(e.data);
       liveFields("[data-device='" + device.hostname + "']", device.hostname, device);
