@@ -32,6 +32,14 @@ public sealed class UiJobSpec(UiLab lab)
             await Expect(page.Locator("#job-health")).ToHaveTextAsync("Complete", new() { Timeout = Deadline });
             Assert.True(await page.EvaluateAsync<bool>("window.lavaNoReload === true"), "the job page was reloaded");
             await UiLab.ScreenshotAsync(page, "job-finished");
+
+            await page.ClickAsync("text=Results");
+            await Expect(page.Locator("h1")).ToContainTextAsync("Results of job");
+            await Expect(page.Locator("td.r-Pass").First).ToHaveTextAsync("pass");
+            await UiLab.ScreenshotAsync(page, "job-results");
+            await page.Locator("table a[href^='/results/case']").First.ClickAsync();
+            await Expect(page.Locator("h1")).ToContainTextAsync("across jobs");
+            await Expect(page.Locator("tbody tr").First).ToContainTextAsync("pass");
         });
     }
 

@@ -89,7 +89,7 @@ function LogViewer(root) {
   var top = document.createElement("div"); top.className = "more"; top.textContent = "…";
   lines.appendChild(top);
 
-  function render(n, text) {
+  function render(n, text, frag) {
     var rec = parseLogLine(text);
     var row = document.createElement("div");
     var lvl = rec ? rec.lvl : "target";
@@ -103,6 +103,13 @@ function LogViewer(root) {
     row.appendChild(a); row.appendChild(span);
     var m = /^start: ([0-9.]+) /.exec(msg);
     if (m) { row.classList.add("start"); row.setAttribute("data-action", m[1]); }
+    // Timing per action: an end line's duration is shown on its start line too, where the fold is.
+    var end = /^end: ([0-9.]+) \S+ \(duration ([0-9:]+)\)/.exec(msg);
+    if (end) {
+      var selector = ".l.start[data-action='" + end[1] + "']";
+      var start = frag.querySelector(selector) || lines.querySelector(selector);
+      if (start && !start.querySelector(".took")) { var took = document.createElement("span"); took.className = "took"; took.textContent = end[2]; start.appendChild(took); }
+    }
     return row;
   }
 
@@ -114,7 +121,7 @@ function LogViewer(root) {
     var fold = !row.classList.contains("folded");
     row.classList.toggle("folded", fold);
     for (var next = row.nextElementSibling; next; next = next.nextElementSibling) {
-      var text = next.lastChild ? next.lastChild.textContent : "";
+      var text = next.children[1] ? next.children[1].textContent : "";
       if (text.indexOf("end: " + action + " ") === 0) break;
       next.classList.toggle("hidden", fold);
     }
@@ -127,7 +134,7 @@ function LogViewer(root) {
 
   function append(from, texts) {
     var frag = document.createDocumentFragment();
-    texts.forEach(function (t, k) { frag.appendChild(render(from + k, t)); });
+    texts.forEach(function (t, k) { frag.appendChild(render(from + k, t, frag)); });
     lines.appendChild(frag);
     hi = from + texts.length;
     total = Math.max(total, hi);
@@ -138,7 +145,7 @@ function LogViewer(root) {
   function prepend(from, texts) {
     var before = lines.scrollHeight;
     var frag = document.createDocumentFragment();
-    texts.forEach(function (t, k) { frag.appendChild(render(from + k, t)); });
+    texts.forEach(function (t, k) { frag.appendChild(render(from + k, t, frag)); });
     lines.insertBefore(frag, top.nextSibling);
     lo = from;
     lines.scrollTop += lines.scrollHeight - before;
