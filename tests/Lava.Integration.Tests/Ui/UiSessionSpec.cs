@@ -57,6 +57,32 @@ public sealed class UiSessionSpec(UiLab lab)
     }
 
     [Fact]
+    public async Task The_admin_must_add_a_user_who_then_signs_in_and_others_must_be_kept_out_of_user_admin()
+    {
+        var admin = await lab.NewPageAsync();
+        await UiLab.SignInAsync(admin, "admin", UiLab.AdminPassword);
+        await admin.ClickAsync("header nav >> text=Users");
+        await admin.FillAsync("form[action*=Add] input[name=username]", "carol");
+        await admin.ClickAsync("form[action*=Add] button");
+        await Expect(admin.Locator("#issued-token")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^.{20,}$"));
+        await admin.FillAsync("form[action*=Password] input[name=username]", "carol");
+        await admin.FillAsync("form[action*=Password] input[name=password]", "carols password");
+        await admin.ClickAsync("form[action*=Password] button");
+        await Expect(admin.Locator(".flash")).ToHaveTextAsync("Password of carol set.");
+        await admin.FillAsync("form[action*=Member] input[name=username]", "carol");
+        await admin.FillAsync("form[action*=Member] input[name=group]", "kernel");
+        await admin.ClickAsync("form[action*=Member] button");
+        await Expect(admin.Locator("tr", new() { HasText = "carol" })).ToContainTextAsync("kernel");
+        await UiLab.ScreenshotAsync(admin, "admin-users");
+
+        var carol = await lab.NewPageAsync();
+        await UiLab.SignInAsync(carol, "carol", "carols password");
+        await Expect(carol.Locator("header nav")).Not.ToContainTextAsync("Users");
+        var refused = await carol.GotoAsync("/admin/users");
+        Assert.Equal((int)HttpStatusCode.Forbidden, refused!.Status);
+    }
+
+    [Fact]
     public async Task A_form_post_without_its_antiforgery_token_must_be_refused()
     {
         var page = await lab.NewPageAsync();

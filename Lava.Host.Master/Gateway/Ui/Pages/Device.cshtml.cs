@@ -35,7 +35,7 @@ internal sealed class DeviceModel(LabService lab, IJobReadModel jobs, Akka.Actor
 
     public async Task<IActionResult> OnPostHealthAsync(string health, CancellationToken ct)
     {
-        if (CurrentUser is not { IsSuperuser: true } user) return Forbid();
+        if (CurrentUser is not { IsSuperuser: true } user) return StatusCode(StatusCodes.Status403Forbidden);
         try
         {
             await lab.UpdateDeviceAsync(user.Username, Hostname, new DeviceChange(), health, ct);

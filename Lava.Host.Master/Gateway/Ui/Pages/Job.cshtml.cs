@@ -31,7 +31,7 @@ internal sealed class JobModel(JobGateway gateway) : UiPage
         if (CurrentUser is not { } user) return Challenge();
         var outcome = await gateway.CancelAsync(Id, user, ct);
         if (outcome == CancelOutcome.NotFound) return NotFound();
-        if (outcome == CancelOutcome.Forbidden) return Forbid();
+        if (outcome == CancelOutcome.Forbidden) return StatusCode(StatusCodes.Status403Forbidden);
         Flash = $"Job {Id} is being canceled.";
         return Redirect($"/jobs/{Id}");
     }
