@@ -21,9 +21,11 @@ internal sealed record DeviceUpdate(Device Device, long? CurrentJob) : LiveUpdat
 /// gets them on a small channel of its own. An idle subscriber costs its channel and nothing else; a slow one loses
 /// its oldest updates, never blocks the others.
 /// </summary>
-internal sealed class LiveFeed
+internal sealed class LiveFeed : IDisposable
 {
     private const int SubscriberCapacity = 256;
+    // Rows are read once for every subscriber; each stream then applies its own viewer's visibility.
+    private static readonly Viewer Superuser = new("", true, []);
     private readonly ConcurrentDictionary<Channel<LiveUpdate>, byte> _subscribers = new();
     private readonly Channel<LiveChange> _changes = Channel.CreateUnbounded<LiveChange>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IJobReadModel _jobs;
@@ -36,8 +38,8 @@ internal sealed class LiveFeed
         _ = Task.Run(ReadLoopAsync);
     }
 
-    /// <summary>How many live connections are subscribed now.</summary>
-    public int Subscribers => _subscribers.Count;
+    /// <summary>Ends the reader loop when the master stops.</summary>
+    public void Dispose() => _changes.Writer.TryComplete();
 
     /// <summary>Queues a change; never blocks.</summary>
     public void Publish(LiveChange change) => _changes.Writer.TryWrite(change);
@@ -74,8 +76,9 @@ internal sealed class LiveFeed
                     if (await DeviceAsync(hostname) is { } update) Fan(update);
                 }
             }
-            catch (Exception e) when (e is Lava.Actors.Lab.Store.LabStoreUnavailableException or InvalidOperationException)
+            catch (Exception e)
             {
+                // One change that cannot be read (the database out of reach) must not end live updates for every page.
                 LogMessages.LiveChangeUnread(_logger, e);
             }
         }
@@ -99,8 +102,6 @@ internal sealed class LiveFeed
     {
         foreach (var subscriber in _subscribers.Keys) subscriber.Writer.TryWrite(update);
     }
-
-    private static readonly Viewer Superuser = new("", true, []);
 
     /// <summary>Whether <paramref name="viewer"/> may see <paramref name="job"/>, by the read model's rule.</summary>
     public static bool CanView(Viewer viewer, JobRow job) => JobVisibilityRules.CanView(viewer, job.Submitter, job.Visibility);
