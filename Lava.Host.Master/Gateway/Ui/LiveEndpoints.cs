@@ -34,6 +34,11 @@ internal static class LiveEndpoints
     public static object JobEvent(JobRow job) => new
     {
         id = job.Id,
+        displayId = job.DisplayId,
+        description = job.Description,
+        submitter = job.Submitter,
+        deviceType = job.DeviceType,
+        submitTime = job.SubmitTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         state = job.State.ToString(),
         health = job.Health.ToString(),
         device = job.Device,

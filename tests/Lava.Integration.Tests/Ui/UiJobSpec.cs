@@ -46,7 +46,13 @@ public sealed class UiJobSpec(UiLab lab)
     [Fact]
     public async Task The_log_of_a_running_job_must_show_new_lines_as_they_arrive()
     {
+        var list = await lab.NewPageAsync();
+        await list.GotoAsync("/jobs");
+        await list.EvaluateAsync("window.lavaNoReload = true");
         var id = await lab.SubmitAsync(UiLab.Job("followed live", tests: 10));
+        // The job list shows the new job at its top as it comes, without a reload.
+        await Expect(list.Locator("table.jobs tbody tr").First).ToHaveAttributeAsync("data-job", id.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = Deadline });
+        Assert.True(await list.EvaluateAsync<bool>("window.lavaNoReload === true"), "the job list was reloaded");
         var page = await lab.NewPageAsync();
         await page.GotoAsync($"/jobs/{id}");
         await page.EvaluateAsync("window.lavaNoReload = true");

@@ -100,5 +100,6 @@ public sealed class UiSessionSpec(UiLab lab)
         Assert.Equal((int)HttpStatusCode.BadRequest, signOut.Status);
         await page.GotoAsync("/jobs");
         await Expect(page.Locator("header .who")).ToContainTextAsync($"Signed in as {UiLab.UserName}", new() { Timeout = Live.Timeout });
+        await UiLab.ScreenshotAsync(page, "jobs-signed-in");
     }
 }

@@ -16,14 +16,32 @@ function liveFields(selector, key, data) {
   });
 }
 
+// The unfiltered first page of the job list shows new jobs at its top as they are submitted.
+function addJobRow(job) {
+  var table = document.querySelector("table.jobs[data-live=jobs]");
+  if (!table || location.pathname !== "/jobs" || location.search !== "") return;
+  var body = table.tBodies[0], first = body.rows[0];
+  if (first && parseInt(first.getAttribute("data-job"), 10) > job.id) return;
+  var row = body.insertRow(0);
+  row.setAttribute("data-job", job.id);
+  var cells = [["", ""], ["", job.description], ["state", job.state], ["health", job.health], ["tests", job.tests], ["device", job.device || job.deviceType], ["", job.submitter], ["", job.submitTime]];
+  cells.forEach(function (c, k) {
+    var cell = row.insertCell();
+    if (c[0]) cell.setAttribute("data-field", c[0]);
+    if (k === 0) { var a = document.createElement("a"); a.href = "/jobs/" + job.id; a.textContent = job.displayId; cell.appendChild(a); }
+    else cell.textContent = c[1];
+  });
+}
+
 function followLive() {
-  var jobs = document.querySelectorAll("[data-job]");
+  var jobs = document.querySelectorAll("[data-job], table.jobs[data-live=jobs]");
   var devices = document.querySelectorAll("[data-device]");
   if (jobs.length > 0) {
     var single = document.querySelector("[data-live=job]");
     var source = new EventSource("/ui/live/jobs" + (single ? "?job=" + single.getAttribute("data-job") : ""));
     source.addEventListener("job", function (e) {
       var job = JSON.parse(e.data);
+      if (!document.querySelector("[data-job='" + job.id + "']")) addJobRow(job);
       liveFields("[data-job='" + job.id + "']:not(.log)", job.id, job);
       // A job that is ending or ended can no longer be canceled.
       var cancel = document.getElementById("cancel-form");
