@@ -42,4 +42,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "{Method} {Path} answered 503: the lab database is unavailable")]
     public static partial void LabStoreUnavailable(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "A live change could not be read for the web UI; its pages show it on their next load")]
+    public static partial void LiveChangeUnread(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Information, Message = "User {User} signed in to the web UI")]
+    public static partial void SignedIn(ILogger logger, string user);
 }

@@ -21,6 +21,7 @@ using Lava.Host.Master.Cluster;
 using Lava.Actors.Lab.Devices;
 using Lava.Host.Master.Gateway.Lab;
 using Lava.Host.Master.Gateway.Rest;
+using Lava.Host.Master.Gateway.Ui;
 using Lava.Host.Master.Gateway.XmlRpc;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -67,6 +68,7 @@ internal static class MasterHost
         builder.Services.AddSingleton<IWorkerRegistry>(store);
         builder.Services.AddSingleton<ITokenStore>(store);
         builder.Services.AddSingleton<IUserDirectory>(store);
+        builder.Services.AddSingleton<IUserPasswords>(store);
         builder.Services.AddSingleton<IDeviceRegistry>(store);
         builder.Services.AddSingleton(DeviceTemplates.ForLab(Path.Combine(options.DataDir, "devices"), DeviceTypeDirectories(options)));
         builder.Services.AddSingleton<LabService>();
@@ -88,6 +90,7 @@ internal static class MasterHost
         builder.Services.AddSingleton(sp => new JobSubmissions(sp.GetRequiredService<LabCatalog>(), sp.GetRequiredService<IJobIds>(), TimeProvider.System));
         builder.Services.AddSingleton<JobGateway>();
         builder.Services.AddSingleton<WorkerAgentDirectory>();
+        builder.Services.AddLavaUi(options);
         // Known once the actor system is up: with port 0 the cluster port is only bound then.
         builder.Services.AddSingleton(sp => new MasterClusterAddress(
             $"{host}:{Akka.Cluster.Cluster.Get(sp.GetRequiredService<ActorSystem>()).SelfAddress.Port}"));
@@ -109,6 +112,7 @@ internal static class MasterHost
             JobValidationApi.Map(api);
             JobsApi.Map(api);
             ResultsApi.Map(api);
+            app.MapLavaUi();
 
             var methods = new XmlRpcMethods();
             SystemMethods.Register(methods, Version);
@@ -179,6 +183,7 @@ internal static class MasterHost
                 services.GetRequiredService<IJobIds>(),
                 TimeProvider.System,
                 lease)
+            .WithLiveFeed(services.GetRequiredService<LiveFeed>())
             .WithActors((system, actors) =>
             {
                 // Before member admission starts: the directory must see every worker it verifies.

@@ -3,7 +3,7 @@ using static Lava.Cli.Commands.WorkersCommand;
 
 namespace Lava.Cli.Commands;
 
-/// <summary><c>lava-cli users …</c>: add users (printing their API token once), list them, issue a new token (--url and --token as for workers).</summary>
+/// <summary><c>lava-cli users …</c>: add users (printing their API token once), list them, issue a new token, set a web UI password (--url and --token as for workers).</summary>
 internal static class UsersCommand
 {
     public static Command Create()
@@ -47,6 +47,21 @@ internal static class UsersCommand
             output.WriteLine($"New API token of {Text(issued, "username")} (shown once): {Text(issued, "token")}");
         }, ct));
         command.Subcommands.Add(token);
+
+        var passwordName = NameArgument();
+        var passwordFile = new Option<FileInfo?>("--password-file") { Description = "Read the password from this file's first line instead of standard input." };
+        var password = new Command("password", "Set the password the user signs in to the web UI with (read from standard input, or --password-file).");
+        password.Arguments.Add(passwordName);
+        password.Options.Add(passwordFile);
+        password.SetAction((parse, ct) => RunAsync(parse, async (client, output) =>
+        {
+            var file = parse.GetValue(passwordFile);
+            // The first line only: a password typed or piped ends at its newline, which is not part of it.
+            var secret = (file is null ? await Console.In.ReadLineAsync(ct) : (await File.ReadAllLinesAsync(file.FullName, ct)).FirstOrDefault()) ?? "";
+            await client.PostAsync($"users/{Uri.EscapeDataString(parse.GetValue(passwordName)!)}/password/", new { password = secret }, ct);
+            output.WriteLine($"Password of {parse.GetValue(passwordName)} set.");
+        }, ct));
+        command.Subcommands.Add(password);
         return command;
     }
 

@@ -21,6 +21,7 @@ internal sealed class JobLogFile(string directory)
     private readonly string _idx = Path.Combine(directory, "output.idx");
     private readonly SemaphoreSlim _writer = new(1, 1); // one writer per job; also serialises the first open
     private Committed? _committed;                      // replaced whole, so readers get lines and bytes that agree
+    private TaskCompletionSource _grown = new(TaskCreationOptions.RunContinuationsAsynchronously); // completed and replaced by each append
 
     internal sealed record Committed(long Lines, long Bytes);
 
@@ -65,9 +66,19 @@ internal sealed class JobLogFile(string directory)
             await WriteAtAsync(_idx, before.Lines * sizeof(long), offsets, ct).ConfigureAwait(false);
             var after = new Committed(before.Lines + batch.Count, before.Bytes + text.Length);
             Volatile.Write(ref _committed, after);
+            Interlocked.Exchange(ref _grown, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             return after.Lines;
         }
         finally { _writer.Release(); }
+    }
+
+    /// <summary>Completes once more than <paramref name="lines"/> lines are committed.</summary>
+    public async Task WaitForLinesAsync(long lines, CancellationToken ct)
+    {
+        // Taken before the count is read: an append between the two completes it.
+        var grown = Volatile.Read(ref _grown);
+        if ((await OpenAsync(ct).ConfigureAwait(false)).Lines > lines) return;
+        await grown.Task.WaitAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> ReadAsync(long start, long? end, CancellationToken ct)

@@ -47,6 +47,12 @@ public sealed class JobLogStore(string directory)
     public Task<IReadOnlyList<string>> ReadAsync(long jobId, long start, long? end, CancellationToken ct = default) =>
         Job(jobId).ReadAsync(start, end, ct);
 
+    /// <summary>
+    /// Completes once the job's log has more than <paramref name="lines"/> lines (at once when it has): live views wait
+    /// on it instead of polling. Only appends made through this store (this master's) complete it.
+    /// </summary>
+    public Task WaitForLinesAsync(long jobId, long lines, CancellationToken ct = default) => Job(jobId).WaitForLinesAsync(lines, ct);
+
     /// <summary>The whole log as committed now (later appends are not included); null when the job has no log.</summary>
     public Stream? OpenReadStream(long jobId) => Job(jobId).OpenReadStream();
 

@@ -31,14 +31,22 @@ public static class JobProjections
                 return e;
             })
             .Via(Writer(database, JobsProjection.ProjectionName, JobProjectionSettings.Default.BatchSize, JobProjectionSettings.Default.BatchWindow, cancellationToken))
-            .RunWith(Sink.Ignore<long>(), system.Materializer())
+            .RunWith(Sink.Ignore<AppliedBatch>(), system.Materializer())
             .ConfigureAwait(false);
         return events;
     }
 
-    /// <summary>Groups envelopes into batches and writes each with its offset; emits the offset written.</summary>
-    internal static Flow<EventEnvelope, long, NotUsed> Writer(LabDatabase database, string projection, int batchSize, TimeSpan batchWindow, CancellationToken cancellationToken) =>
+    /// <summary>Groups envelopes into batches and writes each with its offset; emits the offset written and the jobs the batch touched.</summary>
+    internal static Flow<EventEnvelope, AppliedBatch, NotUsed> Writer(LabDatabase database, string projection, int batchSize, TimeSpan batchWindow, CancellationToken cancellationToken) =>
         Flow.Create<EventEnvelope>()
             .GroupedWithin(batchSize, batchWindow)
-            .SelectAsync(1, batch => JobProjectionTables.ApplyAsync(database, projection, batch.ToList(), cancellationToken));
+            .SelectAsync(1, async batch =>
+            {
+                var envelopes = batch.ToList();
+                var offset = await JobProjectionTables.ApplyAsync(database, projection, envelopes, cancellationToken).ConfigureAwait(false);
+                return new AppliedBatch(offset, [.. envelopes.Select(e => e.Event).OfType<JobEvent>().Select(e => e.JobId).Distinct()]);
+            });
 }
+
+/// <summary>A batch the projection wrote: its last journal offset and the jobs whose rows it changed.</summary>
+internal sealed record AppliedBatch(long Offset, IReadOnlyList<long> JobIds);

@@ -43,6 +43,18 @@ public sealed class JobReadModel(LabDatabase database) : IJobReadModel
         AddFilter(where, parameters, "j.submitter", "submitter", query.Submitter);
         AddFilter(where, parameters, "j.device_type", "deviceType", query.DeviceType);
         AddFilter(where, parameters, "j.device", "device", query.Device);
+        AddFilter(where, parameters, "j.health_check", "healthCheck", query.HealthCheck);
+        if (query.Tag is { } tag)
+        {
+            // Tags are stored as a JSON array of strings: the quoted name is one element.
+            where.Append(" AND j.tags LIKE @tag ESCAPE '\\'");
+            parameters.Add("tag", "%" + Like(JsonSerializer.Serialize(tag, LavaJsonSerializer.Options)) + "%");
+        }
+        if (query.Text is { } text)
+        {
+            where.Append(" AND (LOWER(j.description) LIKE @text ESCAPE '\\' OR LOWER(j.submitter) LIKE @text ESCAPE '\\')");
+            parameters.Add("text", "%" + Like(text.ToLowerInvariant()) + "%");
+        }
         if (query.EndedSince is { } since)
         {
             where.Append(" AND j.end_time >= @since");
@@ -60,6 +72,8 @@ public sealed class JobReadModel(LabDatabase database) : IJobReadModel
         var rows = await QueryRowsAsync($"SELECT {Columns} FROM jobs j WHERE {where} ORDER BY j.id DESC LIMIT @limit OFFSET @offset", parameters, cancellationToken).ConfigureAwait(false);
         return new Page<JobRow>(count, rows);
     }
+
+    private static string Like(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     // Dapper expands a list parameter into one parameter per item on SQLite; to Npgsql it passes a native array.
     private string InList(string parameter) => database.Provider == LabDatabaseProvider.PostgreSql ? $"= ANY(@{parameter})" : $"IN @{parameter}";

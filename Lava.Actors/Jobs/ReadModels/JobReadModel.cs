@@ -46,7 +46,8 @@ public sealed record Viewer(string? Username, bool IsSuperuser, IReadOnlyList<st
 
 /// <summary>
 /// A filtered, paged job list, newest id first. Null filters match everything; <see cref="EndedSince"/> matches jobs
-/// that ended at or after it.
+/// that ended at or after it; <see cref="Tag"/> matches jobs whose tags include it; <see cref="Text"/> matches jobs
+/// whose description or submitter contains it; <see cref="HealthCheck"/> picks health checks or the other jobs.
 /// </summary>
 public sealed record JobQuery(
     Viewer Viewer,
@@ -57,7 +58,10 @@ public sealed record JobQuery(
     string? Device = null,
     DateTimeOffset? EndedSince = null,
     int Offset = 0,
-    int Limit = 25);
+    int Limit = 25,
+    string? Tag = null,
+    string? Text = null,
+    bool? HealthCheck = null);
 
 /// <summary>One page of a list and the number of rows the filters matched.</summary>
 public sealed record Page<T>(long Count, IReadOnlyList<T> Rows);

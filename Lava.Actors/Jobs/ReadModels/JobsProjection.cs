@@ -42,7 +42,12 @@ public sealed class JobsProjection : ReceiveActor
     {
         _database = database;
         _settings = settings;
-        Receive<BatchApplied>(b => _applied = b.Offset);
+        Receive<BatchApplied>(b =>
+        {
+            _applied = b.Batch.Offset;
+            // The rows are committed: live views may read them now.
+            if (b.Batch.JobIds.Count > 0) LiveChange.Publish(Context.System, new LiveChange(b.Batch.JobIds, []));
+        });
         Receive<GetProjectionOffset>(_ => Sender.Tell(new ProjectionOffset(_applied)));
         Receive<StreamEnded>(ended =>
         {
@@ -71,7 +76,7 @@ public sealed class JobsProjection : ReceiveActor
                         .ConcatMany(offset => journal.EventsByTag(JobEvents.Tag, Offset.Sequence(offset))))
                     .Via(JobProjections.Writer(database, ProjectionName, settings.BatchSize, settings.BatchWindow, token)),
                 restart)
-            .Select(offset => new BatchApplied(offset))
+            .Select(batch => new BatchApplied(batch))
             .RunWith(Sink.ActorRef<BatchApplied>(self, new StreamEnded(null), e => new StreamEnded(e)), Context.Materializer());
     }
 
@@ -81,7 +86,7 @@ public sealed class JobsProjection : ReceiveActor
         _stopping.Dispose();
     }
 
-    private sealed record BatchApplied(long Offset);
+    private sealed record BatchApplied(AppliedBatch Batch) : INoSerializationVerificationNeeded;
 
     private sealed record StreamEnded(Exception? Cause);
 }

@@ -108,6 +108,20 @@ public sealed class ResultsStore(LabDatabase database) : IJobResultsSink
         return [.. rows.Select(r => r.ToCase())];
     }
 
+    /// <summary>
+    /// The cases named <paramref name="name"/> of suite <paramref name="suite"/> across jobs, newest job first, at most
+    /// <paramref name="limit"/>. No visibility check: callers keep only the jobs the reader may see.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredTestCase>> ListCaseHistoryAsync(string suite, string name, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var rows = await QueryAsync<CaseRow>(
+            $"SELECT {CaseColumns} FROM test_cases WHERE suite = @suite AND name = @name ORDER BY job_id DESC, position LIMIT @limit",
+            new { suite, name, limit = (long)limit },
+            cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToCase())];
+    }
+
     /// <summary>The number of the job's cases, in one suite or all.</summary>
     public async Task<long> CountCasesAsync(long jobId, string? suite = null, CancellationToken cancellationToken = default) =>
         (await QueryAsync<long>("SELECT COUNT(*) FROM test_cases WHERE job_id = @jobId AND (@suite IS NULL OR suite = @suite)", new { jobId, suite }, cancellationToken).ConfigureAwait(false))[0];

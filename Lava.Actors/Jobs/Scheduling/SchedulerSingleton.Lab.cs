@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Lava.Actors.Jobs.ReadModels;
 using Lava.Actors.Lab;
 
 namespace Lava.Actors.Jobs.Scheduling;
@@ -174,6 +175,7 @@ public sealed partial class SchedulerSingleton
             _log.Info("Device {DeviceId} is {Health}", settled.Device, health);
             _lab.SetHealth(settled.Device, health);
             _written[settled.Device] = (health, _loadsStarted);
+            LiveChange.Publish(Context.System, new LiveChange([], [settled.Device]));
         }
         else if (settled.Cause is { } cause)
         {

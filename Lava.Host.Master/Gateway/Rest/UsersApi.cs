@@ -6,11 +6,13 @@ namespace Lava.Host.Master.Gateway.Rest;
 
 /// <summary>
 /// <c>/api/v0.2/users/</c> and <c>/api/v0.2/groups/</c>: the lab's users, their API tokens and their groups (what a job's
-/// <c>visibility: {group: [...]}</c> names). Superusers only, except that a user may issue themself a new token. A new
+/// <c>visibility: {group: [...]}</c> names). Superusers only, except that a user may issue themself a new token or set their own web UI password (<c>NAME/password/</c>). A new
 /// token is answered once and stored only as its hash.
 /// </summary>
 internal static partial class UsersApi
 {
+    private const int MinPasswordLength = 8;
+
     public static void Map(IEndpointRouteBuilder api)
     {
         var users = api.MapGroup("/users");
@@ -28,6 +30,7 @@ internal static partial class UsersApi
         users.MapPost("/", CreateUserAsync);
         users.MapMethods("/{username}/", ["PATCH"], UpdateUserAsync);
         users.MapPost("/{username}/tokens/", IssueTokenAsync);
+        users.MapPost("/{username}/password/", SetPasswordAsync);
 
         var groups = api.MapGroup("/groups");
         groups.MapGet("/", async (HttpContext c, IUserDirectory directory) =>
@@ -82,6 +85,21 @@ internal static partial class UsersApi
         return Results.Json(new IssuedToken(user.Username, token), json, statusCode: StatusCodes.Status201Created);
     }
 
+    /// <summary>Sets the web UI password of a user: superusers for anyone, a user for themself.</summary>
+    private static async Task<IResult> SetPasswordAsync(HttpContext context, string username, IUserPasswords passwords, JsonSerializerOptions json)
+    {
+        var caller = TokenAuthentication.Caller(context);
+        if (!caller.IsSuperuser && caller.Username != username) return ApiErrors.Forbidden();
+        var body = await ReadAsync<SetPasswordRequest>(context, json);
+        if (body?.Password is not { Length: >= MinPasswordLength } password)
+        {
+            return ApiErrors.BadRequest("password", $"a password of at least {MinPasswordLength} characters is required");
+        }
+        return await passwords.SetPasswordHashAsync(username, UserPasswords.Hash(password), context.RequestAborted)
+            ? Results.Ok(new { message = $"password of '{username}' set" })
+            : ApiErrors.NotFound($"user '{username}' not found");
+    }
+
     private static async Task<IResult> CreateGroupAsync(HttpContext context, IUserDirectory directory, JsonSerializerOptions json)
     {
         if (!IsSuperuser(context)) return ApiErrors.Forbidden();
@@ -124,6 +142,8 @@ internal static partial class UsersApi
     private sealed record CreateUserRequest(string? Username, bool? IsSuperuser);
 
     private sealed record UpdateUserRequest(bool? IsSuperuser, bool? IsActive);
+
+    private sealed record SetPasswordRequest(string? Password);
 
     private sealed record CreateGroupRequest(string? Name);
 

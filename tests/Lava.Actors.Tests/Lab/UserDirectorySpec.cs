@@ -59,6 +59,26 @@ public abstract class UserDirectorySpec(LabTestDatabases databases) : IAsyncLife
         Assert.Null(await _store.UpdateUserAsync("nobody", true, null));
         Assert.Equal([new ApiUser("alice", true, true), new ApiUser("bob", true, false)], await _store.ListUsersAsync());
     }
+
+    [LabFact]
+    public async Task A_password_must_be_stored_as_a_hash_that_verifies_only_the_password()
+    {
+        await _store.AddTokenAsync("alice", false, ApiTokens.Hash("a"), "test");
+        Assert.Equal((new ApiUser("alice", false, true), (string?)null), await _store.FindPasswordHashAsync("alice"));
+        Assert.Null(await _store.FindPasswordHashAsync("nobody"));
+        Assert.False(await _store.SetPasswordHashAsync("nobody", UserPasswords.Hash("whatever")));
+
+        Assert.True(await _store.SetPasswordHashAsync("alice", UserPasswords.Hash("open sesame")));
+        var (user, hash) = (await _store.FindPasswordHashAsync("alice"))!.Value;
+        Assert.Equal("alice", user.Username);
+        Assert.DoesNotContain("open sesame", hash);
+        Assert.True(UserPasswords.Verify("open sesame", hash));
+        Assert.False(UserPasswords.Verify("open sesame!", hash));
+        Assert.False(UserPasswords.Verify("open sesame", "pbkdf2-sha256$1$not base64$x"));
+        Assert.False(UserPasswords.Verify("open sesame", null));
+        // A fresh salt each time: equal passwords do not give equal hashes.
+        Assert.NotEqual(UserPasswords.Hash("open sesame"), UserPasswords.Hash("open sesame"));
+    }
 }
 
 public sealed class SqliteUserDirectorySpec() : UserDirectorySpec(new SqliteTestDatabases());

@@ -23,6 +23,25 @@ public sealed class JobLogStoreSpecs : IDisposable
     private string Idx(long job) => Path.Combine(_dir, job.ToString(System.Globalization.CultureInfo.InvariantCulture), "output.idx");
 
     [Fact]
+    public async Task A_wait_for_more_lines_must_end_with_the_append_that_brings_them_and_not_before()
+    {
+        var store = new JobLogStore(_dir);
+        await store.AppendAsync(5, Recs(5, 0, 2));
+        await store.WaitForLinesAsync(5, 1).WaitAsync(TimeSpan.FromSeconds(10)); // has more than 1 already
+
+        var waiting = store.WaitForLinesAsync(5, 2);
+        await store.AppendAsync(5, 0, Recs(5, 0, 2)); // a re-sent batch adds nothing
+        Assert.False(waiting.IsCompleted);
+        await store.AppendAsync(5, Recs(5, 2, 1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        using var stop = new CancellationTokenSource();
+        var canceled = store.WaitForLinesAsync(5, 3, stop.Token);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled);
+    }
+
+    [Fact]
     public async Task Appended_batches_read_back_by_range()
     {
         var store = new JobLogStore(_dir);

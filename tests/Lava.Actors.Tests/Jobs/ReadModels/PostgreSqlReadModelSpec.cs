@@ -38,6 +38,9 @@ public sealed class PostgreSqlReadModelSpec : ReadModelSpec
     public Task Lists() => Lists_must_filter_page_newest_first_and_count_test_outcomes();
 
     [LabFact]
+    public Task LiveLists() => Lists_must_filter_by_tag_text_and_health_check_and_the_projection_must_announce_what_it_wrote();
+
+    [LabFact]
     public Task JobIds() => Job_ids_must_be_unique_and_consecutive_per_block_across_allocators();
 
     [LabFact]
