@@ -25,7 +25,7 @@ public static class BenchRunner
             return 2;
         }
 
-        IBenchSuite[] suites = [new KernelBench(postgres), new ClusterBench(), new SchedulerBench(), new DevicesBench()];
+        IBenchSuite[] suites = [new KernelBench(postgres), new ClusterBench(), new SchedulerBench(), new DevicesBench(), new UiBench()];
         var unknown = wanted.Where(w => suites.All(s => s.Name != w)).ToList();
         if (unknown.Count > 0)
         {

@@ -116,15 +116,18 @@ internal sealed class MasterBench
         }
     }
 
+    /// <summary>Journals finished jobs' histories until the journal holds <see cref="RecoveryEvents"/> events.</summary>
+    private static Task<long> WriteHistoriesAsync(string dataDir, CancellationToken cancellationToken) => WriteHistoriesAsync(
+        dataDir, Math.Max(0, (RecoveryEvents - JournalEvents(dataDir) + JobHistoryWriter.EventsPerJob - 1) / JobHistoryWriter.EventsPerJob), cancellationToken);
+
     /// <summary>
-    /// Journals finished jobs' histories into the stopped master's database until it holds <see cref="RecoveryEvents"/>
-    /// events, with ids after those the master allocated; returns how many jobs the master then has.
+    /// Journals <paramref name="count"/> finished jobs' histories into the stopped master's database, with ids after
+    /// those the master allocated; returns how many jobs the master then has.
     /// </summary>
-    private static async Task<long> WriteHistoriesAsync(string dataDir, CancellationToken cancellationToken)
+    internal static async Task<long> WriteHistoriesAsync(string dataDir, long count, CancellationToken cancellationToken)
     {
         var database = LabDatabase.Sqlite(Path.Combine(dataDir, "lava.db"));
         var first = Scalar(dataDir, "SELECT next_id FROM job_ids WHERE name = 'job'");
-        var count = Math.Max(0, (RecoveryEvents - JournalEvents(dataDir) + JobHistoryWriter.EventsPerJob - 1) / JobHistoryWriter.EventsPerJob);
         var journal = new LavaPersistenceOptions(PersistenceProvider.Sqlite, database.ConnectionString);
         var system = BenchSystem.Create(ConfigurationFactory.ParseString(LavaSerialization.Hocon + "\n" + LavaPersistence.Hocon(journal)));
         try
@@ -175,7 +178,7 @@ internal sealed class MasterBench
     }
 
     /// <summary>Waits until the master serves and its job list holds <paramref name="jobs"/> jobs.</summary>
-    private static async Task WaitForJobsAsync(HttpClient client, long jobs, CancellationToken cancellationToken)
+    internal static async Task WaitForJobsAsync(HttpClient client, long jobs, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(RunDeadline.TotalSeconds * Stopwatch.Frequency);
         while (true)
@@ -205,7 +208,7 @@ internal sealed class MasterBench
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static HttpClient Client(Uri api, string dataDir)
+    internal static HttpClient Client(Uri api, string dataDir)
     {
         var client = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", File.ReadAllText(Path.Combine(dataDir, "admin.token")).Trim());
