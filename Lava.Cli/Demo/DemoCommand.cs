@@ -98,7 +98,8 @@ internal static class DemoCommand
         try
         {
             await using var lab = await DemoLab.StartAsync(options, output, ct);
-            output.WriteLine($"lava: the lab is up: {lab.Url} (REST {lab.Url}/api/v0.2/, XML-RPC {lab.Url}/RPC2); admin token in {lab.AdminTokenPath}");
+            output.WriteLine($"lava: the lab is up: web UI {lab.Url}/ (REST {lab.Url}/api/v0.2/, XML-RPC {lab.Url}/RPC2); admin token in {lab.AdminTokenPath}");
+            output.WriteLine("lava: to sign in to the web UI as admin: ./lava users password admin");
             output.WriteLine($"lava: devices {string.Join(", ", lab.Devices)} of type {DemoLab.BoardType} on worker {DemoLab.WorkerName}");
             if (lab.Qemu is not null)
             {
