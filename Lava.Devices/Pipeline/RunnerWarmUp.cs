@@ -32,14 +32,7 @@ public static class RunnerWarmUp
         limit.CancelAfter(Limit);
         try
         {
-            var script = Path.Combine(directory, "pdu.sh");
-            await File.WriteAllTextAsync(script, string.Create(CultureInfo.InvariantCulture, $"""
-                exec 3<>/dev/tcp/127.0.0.1/{pdu.Port}
-                printf '%s %s\n' "$1" "$2" >&3
-                read -r answer <&3
-                case "$answer" in ok*) exit 0;; *) exit 1;; esac
-
-                """), stop).ConfigureAwait(false);
+            var script = pdu.WriteShellClient(Path.Combine(directory, "pdu.sh"));
             await File.WriteAllTextAsync(Path.Combine(directory, "device.yaml"), string.Create(CultureInfo.InvariantCulture, $"""
                 commands:
                   connect: telnet 127.0.0.1 {board.Port}

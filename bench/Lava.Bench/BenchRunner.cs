@@ -6,6 +6,17 @@ namespace Lava.Bench;
 /// <summary>One measured figure, printed as one JSON line.</summary>
 public sealed record Figure(string Bench, string Metric, double Value, string Unit);
 
+/// <summary>What the suites compute from their samples.</summary>
+internal static class Samples
+{
+    /// <summary>The middle sample; the mean of the two middle ones for an even count.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
+
 /// <summary>A named group of measurements run by <c>./lava bench NAME</c>.</summary>
 public interface IBenchSuite
 {

@@ -84,7 +84,7 @@ internal sealed partial class DevicesBench
             var order = device.OrderBy(j => j.Scheduled).ToList();
             phases["device gap"].AddRange(order.Zip(order.Skip(1), (a, b) => (b.Scheduled - a.End).TotalSeconds));
         }
-        return string.Join(", ", phases.Where(p => p.Value.Count > 0).Select(p => $"{p.Key} {Median(p.Value):F2}"));
+        return string.Join(", ", phases.Where(p => p.Value.Count > 0).Select(p => $"{p.Key} {Samples.Median(p.Value):F2}"));
     }
 
     private static DateTimeOffset? Mark(IReadOnlyList<Actors.Jobs.Logs.LogRecord> log, string prefix) =>

@@ -113,8 +113,8 @@ internal sealed partial class DevicesBench : IBenchSuite
             firstByte.Add((FirstTarget(log, id).Dt - scheduled).TotalMilliseconds);
         }
         await Console.Error.WriteLineAsync($"devices: scheduled to first target line, ms: {string.Join(", ", firstByte.Select(Ms))}; to the runner's first line: {string.Join(", ", firstLine.Select(Ms))}");
-        yield return new Figure(Bench, "scheduled_to_first_byte_ms", Median(firstByte), "ms");
-        yield return new Figure(Bench, "scheduled_to_runner_first_line_ms", Median(firstLine), "ms");
+        yield return new Figure(Bench, "scheduled_to_first_byte_ms", Samples.Median(firstByte), "ms");
+        yield return new Figure(Bench, "scheduled_to_runner_first_line_ms", Samples.Median(firstLine), "ms");
 
         // Two jobs queued on the one device: the first's end (end_time, when its supervisor finished it) to the
         // second's first target line.
@@ -130,8 +130,8 @@ internal sealed partial class DevicesBench : IBenchSuite
             turnaroundScheduled.Add((lab.ScheduledAt(second) - ended).TotalMilliseconds);
         }
         await Console.Error.WriteLineAsync($"devices: end to the next job's first target line, ms: {string.Join(", ", turnaround.Select(Ms))}; end to its Scheduled: {string.Join(", ", turnaroundScheduled.Select(Ms))}");
-        yield return new Figure(Bench, "device_turnaround_ms", Median(turnaround), "ms");
-        yield return new Figure(Bench, "device_turnaround_to_scheduled_ms", Median(turnaroundScheduled), "ms");
+        yield return new Figure(Bench, "device_turnaround_ms", Samples.Median(turnaround), "ms");
+        yield return new Figure(Bench, "device_turnaround_to_scheduled_ms", Samples.Median(turnaroundScheduled), "ms");
     }
 
     /// <summary>
@@ -187,12 +187,6 @@ internal sealed partial class DevicesBench : IBenchSuite
         job.GetProperty("health").GetString() == "Complete"
             ? job
             : throw new InvalidOperationException($"job {id} ended {job.GetProperty("health").GetString()}: {job.GetProperty("failure_comment").GetString()}");
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
 
     private static string Ms(double ms) => ms.ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -90,7 +90,7 @@ internal sealed class UiBench : IBenchSuite
             if (i >= 5) times.Add(elapsed); // the first requests compile the page
         }
         await Console.Error.WriteLineAsync($"ui: GET /jobs with {Jobs} jobs, ms: {string.Join(", ", times.Order().Select(t => t.ToString("F1", CultureInfo.InvariantCulture)))}");
-        return Median(times);
+        return Samples.Median(times);
     }
 
     /// <summary>
@@ -133,7 +133,7 @@ internal sealed class UiBench : IBenchSuite
             if (i > 0) times.Add(elapsed); // the first opening compiles the page and the log endpoint
         }
         await Console.Error.WriteLineAsync($"ui: {bytes / 1e6:F1} MB log, navigation to its last line shown, ms: {string.Join(", ", times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))}");
-        return Median(times);
+        return Samples.Median(times);
     }
 
     /// <summary>
@@ -184,11 +184,5 @@ internal sealed class UiBench : IBenchSuite
         await Task.WhenAll(readers.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
         await Console.Error.WriteLineAsync($"ui: {SseClients} live connections open for {SseWindow.TotalSeconds:F0} s: master {cores:F3} cores, RSS {master.ResidentMegabytes():F0} MiB");
         return cores;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }
