@@ -6,8 +6,6 @@ using Akka.Actor;
 using Akka.Hosting;
 using Lava.Actors.Jobs;
 using Lava.Actors.Jobs.Supervision;
-using Lava.Actors.Lab;
-using Lava.Actors.Lab.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -38,13 +36,7 @@ public sealed class JobsApiSpec : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _master = await TestMaster.StartAsync();
-        using (var admin = _master.Client())
-        {
-            (await admin.PostAsJsonAsync("api/v0.2/workers/", new { hostname = "w1" })).EnsureSuccessStatusCode();
-        }
-        var store = _master.Services.GetRequiredService<LabStore>();
-        await store.TryAddDeviceTypeAsync(DeviceType.Default("qemu"));
-        await store.TryAddDeviceAsync(new Device("qemu01", "qemu", "w1", "", "{% extends 'qemu.jinja2' %}\n", DeviceState.Idle, DeviceHealth.Good));
+        await _master.AddWaitingQemuDeviceAsync();
     }
 
     public async Task DisposeAsync() => await _master.DisposeAsync();

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Lava.Actors.Lab;
 using Lava.Actors.Lab.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -97,11 +96,8 @@ public sealed class StoreOutageSpec : IAsyncLifetime
     [PostgresFact]
     public async Task Submissions_during_a_20_s_outage_must_be_accepted_or_refused_clearly_in_time_and_every_accepted_job_survive()
     {
-        using var admin = _master!.Client();
-        (await admin.PostAsJsonAsync("api/v0.2/workers/", new { hostname = "w1" })).EnsureSuccessStatusCode();
-        var store = _master.Services.GetRequiredService<LabStore>();
-        await store.TryAddDeviceTypeAsync(DeviceType.Default("qemu"));
-        await store.TryAddDeviceAsync(new Device("qemu01", "qemu", "w1", "", "{% extends 'qemu.jinja2' %}\n", DeviceState.Idle, DeviceHealth.Good));
+        await _master!.AddWaitingQemuDeviceAsync();
+        using var admin = _master.Client();
         var requestTimeout = _master.Services.GetRequiredService<MasterOptions>().RequestTimeout;
         // A request that outlives the master's own timeout by this much counts as hanging.
         using var submitter = _master.Client();

@@ -1,6 +1,10 @@
+using System.Net.Http.Json;
 using System.Net.Http.Headers;
+using Lava.Actors.Lab;
+using Lava.Actors.Lab.Store;
 using Lava.Host.Master;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -44,6 +48,21 @@ internal sealed class TestMaster : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// Worker w1 (never started), device type qemu and the idle, good device qemu01 on w1: a job for qemu is accepted
+    /// and waits for its device.
+    /// </summary>
+    public async Task AddWaitingQemuDeviceAsync()
+    {
+        using (var admin = Client())
+        {
+            (await admin.PostAsJsonAsync("api/v0.2/workers/", new { hostname = "w1" })).EnsureSuccessStatusCode();
+        }
+        var store = Services.GetRequiredService<LabStore>();
+        await store.TryAddDeviceTypeAsync(DeviceType.Default("qemu"));
+        await store.TryAddDeviceAsync(new Device("qemu01", "qemu", "w1", "", "{% extends 'qemu.jinja2' %}\n", DeviceState.Idle, DeviceHealth.Good));
     }
 
     /// <summary>Stops the master, runs <paramref name="whileStopped"/> (to change its files), and starts it again.</summary>
