@@ -56,6 +56,27 @@ public sealed class JobSupervisorPositionsSpec : SupervisorTestKit
     }
 
     [Fact]
+    public async Task A_job_whose_device_ended_it_before_it_moved_here_must_get_its_lines_again_and_then_end()
+    {
+        var supervisor = await RunAsync(4);
+        // Another master's supervisor stored and acknowledged the job's 5 lines in its own log store, and died before
+        // the device's end reached it: this one starts with none of them.
+        supervisor = await RestartAsync(supervisor, 4);
+        await Agent.FishForMessageAsync(m => m is QueryJob);
+        Agent.Reply(new JobRunReport(4, Device, Worker, Running: false, Ended: true));
+        supervisor.Tell(new JobRunEnded(4, Device, "pass", "", "", 5, 0), Agent);
+
+        await Agent.FishForMessageAsync(m => m is JobProgressAck { LogLines: 0 });
+        supervisor.Tell(new JobLogChunk(4, 0, Lines(0, 5)), Agent);
+        await Agent.FishForMessageAsync(m => m is JobProgressAck { LogLines: 5 });
+        supervisor.Tell(new JobRunEnded(4, Device, "pass", "", "", 5, 0), Agent);
+        await Agent.FishForMessageAsync(m => m is JobRunEndAck);
+
+        Assert.Equal(Lines(0, 5), await Logs.ReadAsync(4, 0, null));
+        Assert.Equal(JobHealth.Complete, (await Scheduler.FishForMessageAsync<DeviceReleased>(m => m is DeviceReleased)).Health);
+    }
+
+    [Fact]
     public async Task A_finished_job_must_report_its_final_positions_after_a_restart()
     {
         var supervisor = await RunAsync(2);
