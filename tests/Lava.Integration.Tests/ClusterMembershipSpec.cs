@@ -51,7 +51,9 @@ public sealed class ClusterMembershipSpec
         await master.Process.WaitForLineAsync(Deadline, $"Worker w1 is Offline (uid {w1Uid})");
         await master.WaitForWorkerStateAsync("w1", "Offline");
         Assert.Equal("Online", await master.WorkerStateAsync("w2"));
-        Assert.False(master.Process.HasLine("UNREACHABLE", w2Address), $"w2 must stay reachable:\n{master.Process.Output}");
+        // A loaded machine may miss w2's heartbeats for a moment (unreachable, then reachable again); it must never be downed.
+        Assert.False(master.Process.HasLine("is downing", w2Address) || master.Process.HasLine("Leader is removing", w2Address),
+            $"w2 must stay a member:\n{master.Process.Output}");
         Assert.False(w2.HasExited, w2.Output);
 
         // The same worker started again joins as a new incarnation: a new uid.
