@@ -44,9 +44,11 @@ internal sealed partial class DevicesBench : IBenchSuite
             await foreach (var figure in QemuAsync(cancellationToken)) yield return figure;
             yield break;
         }
-        yield return new Figure(Bench, "bytes_per_idle_device_actor", await IdleActorBytesAsync(), "bytes");
+        // LAVA_BENCH_ONLY=latency: a console's first byte and a device's turnaround alone, with one job's timeline.
+        var latencyOnly = Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") == "latency";
+        if (!latencyOnly) yield return new Figure(Bench, "bytes_per_idle_device_actor", await IdleActorBytesAsync(), "bytes");
 
-        var consoles = ConsoleCount();
+        var consoles = latencyOnly ? 0 : ConsoleCount();
         await using (var lab = await BenchLab.StartAsync(
         [
             new BoardGroup(QuickType, 1, new SimulatedBoardOptions { Name = "quick", AutobootSeconds = 0 }),
@@ -54,7 +56,14 @@ internal sealed partial class DevicesBench : IBenchSuite
             new BoardGroup(ManyType, consoles, new SimulatedBoardOptions { Name = "many", AutobootSeconds = 0, BootLogBytes = ConsoleBootLogBytes }),
         ], cancellationToken))
         {
-            await foreach (var figure in SingleConsoleAsync(lab, cancellationToken)) yield return figure;
+            if (!latencyOnly)
+            {
+                var (storedMbPerS, consoleMbPerS) = await ConsoleThroughputAsync(lab, cancellationToken);
+                yield return new Figure(Bench, "console_log_mb_per_s", storedMbPerS, "MB/s");
+                yield return new Figure(Bench, "console_bytes_mb_per_s", consoleMbPerS, "MB/s");
+            }
+            await foreach (var figure in LatencyAsync(lab, cancellationToken)) yield return figure;
+            if (latencyOnly) yield break;
             await foreach (var figure in ConsolesAsync(lab, consoles, cancellationToken)) yield return figure;
         }
         await foreach (var figure in QemuAsync(cancellationToken)) yield return figure;
@@ -92,12 +101,8 @@ internal sealed partial class DevicesBench : IBenchSuite
         return actors;
     }
 
-    private static async IAsyncEnumerable<Figure> SingleConsoleAsync(BenchLab lab, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<Figure> LatencyAsync(BenchLab lab, [EnumeratorCancellation] CancellationToken ct)
     {
-        var (storedMbPerS, consoleMbPerS) = await ConsoleThroughputAsync(lab, ct);
-        yield return new Figure(Bench, "console_log_mb_per_s", storedMbPerS, "MB/s");
-        yield return new Figure(Bench, "console_bytes_mb_per_s", consoleMbPerS, "MB/s");
-
         // One job at a time on an idle device: Scheduled (journaled by the job's supervisor) to the dt of its first
         // target line (stamped by the job runner as it read the console), and to its first line of any kind.
         var firstByte = new List<double>();
@@ -111,6 +116,7 @@ internal sealed partial class DevicesBench : IBenchSuite
             var log = lab.StoredLog(id);
             firstLine.Add((log[0].Dt - scheduled).TotalMilliseconds);
             firstByte.Add((FirstTarget(log, id).Dt - scheduled).TotalMilliseconds);
+            if (i == LatencySamples) await TimelineAsync(log, scheduled);
         }
         await Console.Error.WriteLineAsync($"devices: scheduled to first target line, ms: {string.Join(", ", firstByte.Select(Ms))}; to the runner's first line: {string.Join(", ", firstLine.Select(Ms))}");
         yield return new Figure(Bench, "scheduled_to_first_byte_ms", Samples.Median(firstByte), "ms");
@@ -178,6 +184,17 @@ internal sealed partial class DevicesBench : IBenchSuite
         await Console.Error.WriteLineAsync($"devices: {(lastEnd - firstStart) / 1e6:F1} MB of log lines ({fillerLines} console lines) stored in {seconds:F2} s; " +
             $"the job runner read them in {(lastRead - firstRead).TotalSeconds:F2} s (their dt)");
         return ((lastEnd - firstStart) / 1e6 / seconds, fillerLines * (KernelLogFiller.LineLength + 2) / 1e6 / seconds);
+    }
+
+    /// <summary>Where the time to a job's first console byte goes: its log lines up to the first target line, in ms from Scheduled.</summary>
+    private static async Task TimelineAsync(IReadOnlyList<LogRecord> log, DateTimeOffset scheduled)
+    {
+        foreach (var record in log)
+        {
+            var text = LogLine.Format(record);
+            await Console.Error.WriteLineAsync($"devices: +{Ms((record.Dt - scheduled).TotalMilliseconds)} ms {text[..Math.Min(text.Length, 160)]}");
+            if (record.Level == "target") break;
+        }
     }
 
     private static LogRecord FirstTarget(IReadOnlyList<LogRecord> log, long id) =>
