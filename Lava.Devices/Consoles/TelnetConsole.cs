@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace Lava.Devices.Consoles;
@@ -37,7 +38,9 @@ public sealed class TelnetConsole : IConsoleConnection
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }; // typed characters go at once
         try
         {
-            await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            // An address as such needs no name lookup before the connection.
+            if (IPAddress.TryParse(host, out var address)) await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+            else await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)
         {

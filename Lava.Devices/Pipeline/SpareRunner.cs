@@ -50,7 +50,8 @@ public static partial class SpareRunner
     {
         // The worker starts it and waits for it, so it is the parent; an orphan is given to init (or a subreaper).
         var worker = GetParentPid();
-        var job = await WaitForJobAsync(spareDirectory, () => worker != 1 && GetParentPid() == worker, warmUp: true, stop).ConfigureAwait(false);
+        var warmUp = Path.GetFullPath(Path.Combine(spareDirectory, "warm-up"));
+        var job = await WaitForJobAsync(spareDirectory, () => worker != 1 && GetParentPid() == worker, ct => RunnerWarmUp.RunAsync(warmUp, ct), stop).ConfigureAwait(false);
         if (job is null) return 0;
         RedirectOutput(new JobDirectory(job).RunnerLog);
         Environment.CurrentDirectory = job;
@@ -58,19 +59,22 @@ public static partial class SpareRunner
     }
 
     /// <summary>
-    /// Warms up (when <paramref name="warmUp"/>), writes <c>ready</c> and waits for <c>job</c>; returns the job directory,
-    /// or null once <paramref name="workerAlive"/> says no or <paramref name="stop"/> fires before a job came. Either way
-    /// the spare directory is removed.
+    /// Runs <paramref name="warmUp"/> (when given) until it ends or a nudge comes, writes <c>ready</c> and waits for
+    /// <c>job</c>; returns the job directory, or null once <paramref name="workerAlive"/> says no or <paramref name="stop"/>
+    /// fires before a job came. Either way the spare directory is removed. A warm-up a nudge interrupts is canceled and
+    /// left to wind down on its own: the job does not wait for it.
     /// </summary>
-    public static async Task<string?> WaitForJobAsync(string spareDirectory, Func<bool> workerAlive, bool warmUp, CancellationToken stop)
+    public static async Task<string?> WaitForJobAsync(string spareDirectory, Func<bool> workerAlive, Func<CancellationToken, Task>? warmUp, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(workerAlive);
         _ = Nudge.Value;
         JobDirectory.WriteAtomic(Path.Combine(spareDirectory, ListeningFile), Environment.ProcessId + "\n");
-        if (warmUp)
+        if (warmUp is not null)
         {
-            using var warming = CancellationTokenSource.CreateLinkedTokenSource(stop, Nudged.Token);
-            await RunnerWarmUp.RunAsync(Path.Combine(spareDirectory, "warm-up"), warming.Token).ConfigureAwait(false);
+            var warming = CancellationTokenSource.CreateLinkedTokenSource(stop, Nudged.Token);
+            var warm = warmUp(warming.Token);
+            await Task.WhenAny(warm, Task.Delay(Timeout.Infinite, warming.Token)).ConfigureAwait(false);
+            _ = warm.ContinueWith(_ => warming.Dispose(), TaskScheduler.Default);
         }
         var jobFile = Path.Combine(spareDirectory, JobFile);
         JobDirectory.WriteAtomic(Path.Combine(spareDirectory, ReadyFile), Environment.ProcessId + "\n");

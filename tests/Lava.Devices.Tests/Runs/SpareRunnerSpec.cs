@@ -110,7 +110,7 @@ public sealed class SpareRunnerSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     public async Task A_waiting_spare_must_return_the_job_it_is_handed_and_remove_its_directory()
     {
         var spare = Directory.CreateDirectory(Path.Combine(SparesRoot, "in-process")).FullName;
-        var waiting = SpareRunner.WaitForJobAsync(spare, () => true, warmUp: false, CancellationToken.None);
+        var waiting = SpareRunner.WaitForJobAsync(spare, () => true, warmUp: null, CancellationToken.None);
         await AwaitAssertAsync(() => Assert.True(File.Exists(Path.Combine(spare, SpareRunner.ReadyFile))), Deadline);
 
         JobDirectory.WriteAtomic(Path.Combine(spare, SpareRunner.JobFile), "/some/job\n");
@@ -124,7 +124,7 @@ public sealed class SpareRunnerSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     {
         var spare = Directory.CreateDirectory(Path.Combine(SparesRoot, "orphan")).FullName;
         var workerAlive = true;
-        var waiting = SpareRunner.WaitForJobAsync(spare, () => Volatile.Read(ref workerAlive), warmUp: false, CancellationToken.None);
+        var waiting = SpareRunner.WaitForJobAsync(spare, () => Volatile.Read(ref workerAlive), warmUp: null, CancellationToken.None);
         await AwaitAssertAsync(() => Assert.True(File.Exists(Path.Combine(spare, SpareRunner.ReadyFile))), Deadline);
 
         Volatile.Write(ref workerAlive, false);
@@ -138,12 +138,39 @@ public sealed class SpareRunnerSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     {
         var spare = Directory.CreateDirectory(Path.Combine(SparesRoot, "stopped")).FullName;
         using var stop = new CancellationTokenSource();
-        var waiting = SpareRunner.WaitForJobAsync(spare, () => true, warmUp: false, stop.Token);
+        var waiting = SpareRunner.WaitForJobAsync(spare, () => true, warmUp: null, stop.Token);
         await AwaitAssertAsync(() => Assert.True(File.Exists(Path.Combine(spare, SpareRunner.ReadyFile))), Deadline);
 
         await stop.CancelAsync();
 
         Assert.Null(await waiting.WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task A_spare_nudged_while_warming_up_must_take_its_job_without_waiting_for_the_warm_up()
+    {
+        var spare = Directory.CreateDirectory(Path.Combine(SparesRoot, "warming")).FullName;
+        var warmUpEnds = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var warmUp = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A warm-up that ends only when told to, canceled or not.
+        var waiting = SpareRunner.WaitForJobAsync(spare, () => true, ct =>
+        {
+            warmUp.SetResult(ct);
+            return warmUpEnds.Task;
+        }, CancellationToken.None);
+        var warming = await warmUp.Task.WaitAsync(Deadline);
+        Assert.True(File.Exists(Path.Combine(spare, SpareRunner.ListeningFile)));
+        Assert.False(File.Exists(Path.Combine(spare, SpareRunner.ReadyFile)));
+
+        // What the worker does: the job's path, then SIGUSR1.
+        JobDirectory.WriteAtomic(Path.Combine(spare, SpareRunner.JobFile), "/warming/job\n");
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-USR1", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+
+        Assert.Equal("/warming/job", await waiting.WaitAsync(Deadline));
+        Assert.True(warming.IsCancellationRequested, "the warm-up was not told to stop");
+        Assert.False(warmUpEnds.Task.IsCompleted);
+        warmUpEnds.SetResult();
     }
 
     [Fact]
