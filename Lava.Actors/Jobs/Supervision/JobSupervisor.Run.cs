@@ -137,7 +137,12 @@ public sealed partial class JobSupervisor
             return;
         }
 
-        var (devices, templates, hostname, definition) = (_services.Devices, _services.DeviceTypes, _job.Device!, _job.Spec!.Definition);
+        Render(_job.Device!);
+    }
+
+    private void Render(string hostname)
+    {
+        var (devices, templates, definition) = (_services.Devices, _services.DeviceTypes, _job.Spec!.Definition);
         RenderAsync(devices, templates, hostname, definition).PipeTo(Self, failure: e => new ConfigurationUnavailable(e.Message));
     }
 

@@ -119,13 +119,18 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
     /// <summary>Submitted: waiting for the scheduler.</summary>
     private void Queued()
     {
-        Command<AssignDevice>(cmd => Persist(new JobScheduled(JobId, cmd.Device, cmd.Worker, Now), e =>
+        Command<AssignDevice>(cmd =>
         {
-            _job = _job.Apply(e);
-            Sender.Tell(new AssignmentAccepted(JobId, e.Device)); // the booking is journaled before the worker hears of it
-            Become(OnDevice);
-            StartRun();
-        }));
+            // Rendered while the booking is journaled; sent to the worker only after (ConfigurationRendered waits in the
+            // stash meanwhile), so that the job's first console byte does not wait for the two one after the other.
+            Render(cmd.Device);
+            Persist(new JobScheduled(JobId, cmd.Device, cmd.Worker, Now), e =>
+            {
+                _job = _job.Apply(e);
+                Sender.Tell(new AssignmentAccepted(JobId, e.Device)); // the booking is journaled before the worker hears of it
+                Become(OnDevice);
+            });
+        });
         Command<CancelJob>(cmd => FinishWithoutDevice(cmd.By, $"Canceled by {cmd.By}", cancelGroup: true));
         Command<QueueTimedOut>(_ => FinishWithoutDevice(null, "Canceled: queue timeout", cancelGroup: false));
         Always();
