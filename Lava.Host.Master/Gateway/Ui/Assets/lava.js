@@ -33,6 +33,18 @@ function addJobRow(job) {
   });
 }
 
+// The job page's action timings come from results stored as actions end: fetched again, at most a few times a second.
+var timingsPending = null;
+function refreshTimings() {
+  var table = document.getElementById("timings");
+  if (!table || timingsPending) return;
+  timingsPending = setTimeout(function () {
+    fetch(location.pathname + "?handler=Timings", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { timingsPending = null; if (html) document.getElementById("timings").outerHTML = html; });
+  }, 300);
+}
+
 function followLive() {
   var jobs = document.querySelectorAll("[data-job], table.jobs[data-live=jobs]");
   var devices = document.querySelectorAll("[data-device]");
@@ -46,6 +58,7 @@ function followLive() {
       // A job that is ending or ended can no longer be canceled.
       var cancel = document.getElementById("cancel-form");
       if (cancel && single && (job.state === "Canceling" || job.state === "Finished")) cancel.remove();
+      if (single) refreshTimings();
     });
   }
   if (devices.length > 0) {
@@ -197,6 +210,7 @@ function LogViewer(root) {
       var n = parseInt(e.lastEventId, 10);
       if (n !== hi) return;
       append(n, [e.data]);
+      if (/"msg": "end: /.test(e.data)) refreshTimings();
     };
     live.addEventListener("end", function () { live.close(); root.setAttribute("data-finished", "true"); });
   }
