@@ -45,8 +45,26 @@ function refreshTimings() {
   }, 300);
 }
 
+// The lab page's counts: read again (as the viewer may see them) when a job or a device changes.
+var countsPending = null;
+function refreshCounts() {
+  if (!document.querySelector("[data-live=counts]") || countsPending) return;
+  countsPending = setTimeout(function () {
+    fetch("/?handler=Counts", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (counts) {
+        countsPending = null;
+        if (!counts) return;
+        Object.keys(counts).forEach(function (key) {
+          var el = document.querySelector("[data-count='" + key + "']");
+          if (el) el.textContent = String(counts[key]);
+        });
+      });
+  }, 300);
+}
+
 function followLive() {
-  var jobs = document.querySelectorAll("[data-job], table.jobs[data-live=jobs]");
+  var jobs = document.querySelectorAll("[data-job], table.jobs[data-live=jobs], [data-live=counts]");
   var devices = document.querySelectorAll("[data-device]");
   if (jobs.length > 0) {
     var single = document.querySelector("[data-live=job]");
@@ -59,6 +77,7 @@ function followLive() {
       var cancel = document.getElementById("cancel-form");
       if (cancel && single && (job.state === "Canceling" || job.state === "Finished")) cancel.remove();
       if (single) refreshTimings();
+      refreshCounts();
     });
   }
   if (devices.length > 0) {
@@ -67,6 +86,7 @@ function followLive() {
     deviceSource.addEventListener("device", function (e) {
       var device = JSON.parse(e.data);
       liveFields("[data-device='" + device.hostname + "']", device.hostname, device);
+      refreshCounts();
     });
   }
 }
