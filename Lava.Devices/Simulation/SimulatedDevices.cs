@@ -86,7 +86,7 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
     {
         if (!_runs.TryGetValue(run.JobId, out var known))
         {
-            known = new SimulatedRun(run.JobId, run.Device, Script(run));
+            known = new SimulatedRun(run.JobId, run.Device, Script(run, _options.StepDelay));
             _runs[run.JobId] = known;
             ScheduleStep(known);
         }
@@ -205,9 +205,13 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>The lines and cases a job writes: for each action a start line, a <c>lava</c> suite result and an end line.</summary>
-    private static List<(LogRecord Line, TestCaseResult? Case)> Script(RunJob run)
+    /// <summary>
+    /// The lines and cases a job writes: for each action a start line, a <c>lava</c> suite result and an end line. The
+    /// result carries the action's level and duration as the pipeline's do: the two steps from its start line to it.
+    /// </summary>
+    private static List<(LogRecord Line, TestCaseResult? Case)> Script(RunJob run, TimeSpan stepDelay)
     {
+        var seconds = (2 * Math.Max(0, stepDelay.TotalSeconds)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
         var now = DateTimeOffset.UtcNow;
         var steps = new List<(LogRecord, TestCaseResult?)>
         {
@@ -221,8 +225,9 @@ public sealed class SimulatedDevices : ReceiveActor, IWithTimers
             steps.Add((LogRecord.Text(now, "info", $"start: {level} {name} (timeout 00:10:00) [common]"), null));
             steps.Add((LogRecord.Text(now, "target", $"simulated {name} on {run.Device}"), null));
             steps.Add((new LogRecord(now, "results", LogMap.Of(
-                ("definition", new LogText("lava")), ("case", new LogText(name)), ("level", new LogText(level)), ("result", new LogText("pass")))),
-                new TestCaseResult("lava", name, "pass", null, null, null, null, now)));
+                ("definition", new LogText("lava")), ("case", new LogText(name)), ("level", new LogText(level)), ("duration", new LogText(seconds)), ("result", new LogText("pass")))),
+                new TestCaseResult("lava", name, "pass", seconds, "seconds", null, null, now,
+                    new Dictionary<string, string> { ["level"] = level, ["namespace"] = "common", ["duration"] = seconds })));
             steps.Add((LogRecord.Text(now, "info", $"end: {level} {name} (duration 00:00:00) [common]"), null));
         }
         steps.Add((LogRecord.Text(now, "info", "Job finished: pass"), new TestCaseResult("lava", "job", "pass", null, null, null, null, now)));

@@ -35,6 +35,7 @@ public sealed class JobReadModel(LabDatabase database) : IJobReadModel
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfNegative(query.CountLimit ?? 0, nameof(query));
         var parameters = new DynamicParameters();
         var where = new StringBuilder("1 = 1");
         AddVisibility(where, parameters, query.Viewer);
@@ -63,14 +64,23 @@ public sealed class JobReadModel(LabDatabase database) : IJobReadModel
 
         parameters.Add("limit", query.Limit);
         parameters.Add("offset", query.Offset);
-        long count;
-        await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        var rows = await QueryRowsAsync($"SELECT {Columns} FROM jobs j WHERE {where} ORDER BY j.id DESC LIMIT @limit OFFSET @offset", parameters, cancellationToken).ConfigureAwait(false);
+        // A short page that is not past the end is the last one: it says how many matched without counting them again.
+        if (rows.Count < query.Limit && (rows.Count > 0 || query.Offset == 0))
         {
-            count = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM jobs j WHERE {where}", parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new Page<JobRow>(query.Offset + rows.Count, rows);
         }
 
-        var rows = await QueryRowsAsync($"SELECT {Columns} FROM jobs j WHERE {where} ORDER BY j.id DESC LIMIT @limit OFFSET @offset", parameters, cancellationToken).ConfigureAwait(false);
-        return new Page<JobRow>(count, rows);
+        var count = "SELECT COUNT(*) FROM jobs j WHERE " + where;
+        if (query.CountLimit is { } countLimit)
+        {
+            // Counting stops one past the limit: enough to say "more than", without reading every match.
+            count = $"SELECT COUNT(*) FROM (SELECT 1 FROM jobs j WHERE {where} LIMIT @countLimit) c";
+            parameters.Add("countLimit", countLimit + 1);
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return new Page<JobRow>(await connection.ExecuteScalarAsync<long>(new CommandDefinition(count, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false), rows);
     }
 
     private static string Like(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -48,6 +48,8 @@ public sealed record Viewer(string? Username, bool IsSuperuser, IReadOnlyList<st
 /// A filtered, paged job list, newest id first. Null filters match everything; <see cref="EndedSince"/> matches jobs
 /// that ended at or after it; <see cref="Tag"/> matches jobs whose tags include it; <see cref="Text"/> matches jobs
 /// whose description or submitter contains it; <see cref="HealthCheck"/> picks health checks or the other jobs.
+/// <see cref="CountLimit"/>, when set, lets counting stop past it: a count above <see cref="CountLimit"/> then says
+/// only "more than <see cref="CountLimit"/>" (a long list's first page need not count every match).
 /// </summary>
 public sealed record JobQuery(
     Viewer Viewer,
@@ -61,9 +63,10 @@ public sealed record JobQuery(
     int Limit = 25,
     string? Tag = null,
     string? Text = null,
-    bool? HealthCheck = null);
+    bool? HealthCheck = null,
+    long? CountLimit = null);
 
-/// <summary>One page of a list and the number of rows the filters matched.</summary>
+/// <summary>One page of a list and the number of rows the filters matched (for a job list, capped by <see cref="JobQuery.CountLimit"/>).</summary>
 public sealed record Page<T>(long Count, IReadOnlyList<T> Rows);
 
 /// <summary>Reads the jobs read model (SQLite or PostgreSQL). Throws <see cref="Lab.Store.LabStoreUnavailableException"/> when the database is out of reach.</summary>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Lava.Actors.Jobs.Definition;
+using Lava.Actors.Jobs.ReadModels;
 using Lava.Actors.Jobs.Scheduling;
 using Lava.Actors.Jobs.Submission;
 using Lava.Actors.Lab;
@@ -11,9 +12,10 @@ namespace Lava.Host.Master.Gateway.Lab;
 /// <summary>
 /// The admin operations on device types and devices that the REST API and XML-RPC share. Each validates all its
 /// input (throwing <see cref="LabRequestException"/> naming the field) before its one registry write, logs who changed
-/// what, and then tells the scheduler (<see cref="LabChanged"/>) when it is running.
+/// what, and then tells the scheduler (<see cref="LabChanged"/>) when it is running; a device's new health also goes to
+/// the web UI's live pages (<see cref="LiveChange"/>).
 /// </summary>
-internal sealed class LabService(IDeviceRegistry registry, DeviceTemplates templates, LabCatalog catalog, ActorRegistry actors, ILogger<LabService> logger)
+internal sealed class LabService(IDeviceRegistry registry, DeviceTemplates templates, LabCatalog catalog, ActorRegistry actors, ActorSystem system, ILogger<LabService> logger)
 {
     public IDeviceRegistry Registry => registry;
 
@@ -174,6 +176,12 @@ internal sealed class LabService(IDeviceRegistry registry, DeviceTemplates templ
         }
 
         Changed(user, "updated", "device", hostname, new LabChanged(before.DeviceType, hostname));
+        if (newHealth is not null)
+        {
+            // Pages showing the device (on any master) follow at once, whichever API set its health.
+            LiveChange.Publish(system, new LiveChange([], [hostname]));
+        }
+
         if (device.DeviceType != before.DeviceType)
         {
             Notify(new LabChanged(device.DeviceType, hostname));

@@ -25,7 +25,7 @@ public abstract class LabStoreSpec(LabTestDatabases databases) : IAsyncLifetime
     [LabFact]
     public async Task OpenAsync_must_apply_each_migration_once_and_record_it_in_lab_schema_versions()
     {
-        Assert.Equal([(1L, "users and API tokens"), (2L, "workers"), (3L, "device types and devices"), (4L, "user groups"), (5L, "jobs, results, projection offsets and job ids"), (6L, "user passwords")], await VersionsAsync(_database));
+        Assert.Equal([(1L, "users and API tokens"), (2L, "workers"), (3L, "device types and devices"), (4L, "user groups"), (5L, "jobs, results, projection offsets and job ids"), (6L, "user passwords"), (7L, "job list index on visibility and id")], await VersionsAsync(_database));
     }
 
     [LabFact]
@@ -47,7 +47,7 @@ public abstract class LabStoreSpec(LabTestDatabases databases) : IAsyncLifetime
 
         var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => LabStore.OpenAsync(fresh))));
 
-        Assert.Equal([(1L, "users and API tokens"), (2L, "workers"), (3L, "device types and devices"), (4L, "user groups"), (5L, "jobs, results, projection offsets and job ids"), (6L, "user passwords")], await VersionsAsync(fresh));
+        Assert.Equal([(1L, "users and API tokens"), (2L, "workers"), (3L, "device types and devices"), (4L, "user groups"), (5L, "jobs, results, projection offsets and job ids"), (6L, "user passwords"), (7L, "job list index on visibility and id")], await VersionsAsync(fresh));
         Assert.True(await stores[0].TryAddAsync(NewWorker("w1")));
         Assert.Equal(NewWorker("w1"), await stores[7].FindAsync("w1"));
     }

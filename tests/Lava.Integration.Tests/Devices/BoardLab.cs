@@ -106,6 +106,9 @@ internal sealed class BoardLab : IAsyncDisposable
         await PostAsync($"devices/{board}/dictionary/", new { dictionary });
     }
 
+    /// <summary>What the PDU answers for <paramref name="board"/>'s outlet: <c>ok on</c> or <c>ok off</c>.</summary>
+    public Task<string> PduStatusAsync(string board) => _pdu.ExecuteAsync($"status {_outlets.Single(o => o.Value.Name == board).Key}");
+
     /// <summary>Submits <paramref name="definition"/>; returns the job's id.</summary>
     public async Task<long> SubmitAsync(string definition)
     {

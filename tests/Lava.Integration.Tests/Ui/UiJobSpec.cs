@@ -31,6 +31,11 @@ public sealed class UiJobSpec(UiLab lab)
             await Expect(page.Locator("#job-state")).ToHaveTextAsync("Finished", new() { Timeout = Deadline });
             await Expect(page.Locator("#job-health")).ToHaveTextAsync("Complete", new() { Timeout = Deadline });
             Assert.True(await page.EvaluateAsync<bool>("window.lavaNoReload === true"), "the job page was reloaded");
+            // Timing per action, filled in as the actions ended: the simulated pipeline's three, each with its duration.
+            var actions = page.Locator("#timings table.timings tbody tr");
+            await Expect(actions.Locator("td.action")).ToHaveTextAsync(["deploy-simulated", "boot-simulated", "test-simulated"], new() { Timeout = Deadline });
+            await Expect(actions.Locator("td.duration")).ToHaveTextAsync(Enumerable.Repeat(new System.Text.RegularExpressions.Regex(@"^[0-9]+\.[0-9]{2} s$"), 3));
+            await Expect(actions.Locator("td:nth-child(5)")).ToHaveTextAsync(["pass", "pass", "pass"]);
             await UiLab.ScreenshotAsync(page, "job-finished");
 
             await page.ClickAsync("text=Results");

@@ -99,7 +99,7 @@ public sealed class UiLab : IAsyncLifetime
         }
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
+        Browser = await LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
@@ -110,11 +110,14 @@ public sealed class UiLab : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (its own cookies) at phone or desktop width, and a page in it.</summary>
-    public async Task<IPage> NewPageAsync(bool phone = false)
+    public Task<IPage> NewPageAsync(bool phone = false) => NewPageAsync(Browser, BaseUrl, phone);
+
+    /// <summary>A fresh context of <paramref name="browser"/> on <paramref name="baseUrl"/>, and a page in it.</summary>
+    internal static async Task<IPage> NewPageAsync(IBrowser browser, Uri baseUrl, bool phone = false)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl.ToString(),
+            BaseURL = baseUrl.ToString(),
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout((float)LavaProcesses.Dilated(TimeSpan.FromSeconds(20)).TotalMilliseconds);
@@ -143,7 +146,10 @@ public sealed class UiLab : IAsyncLifetime
     /// Runs a browser spec's steps; when one fails, saves the page as TestResults/ui/NAME-failed.png and fails with the
     /// master's last output lines beside the browser's message.
     /// </summary>
-    public async Task RunAsync(IPage page, string name, Func<Task> steps)
+    public Task RunAsync(IPage page, string name, Func<Task> steps) => RunAsync(page, name, Master, steps);
+
+    /// <summary><see cref="RunAsync(IPage, string, Func{Task})"/> against any lab's <paramref name="master"/>.</summary>
+    internal static async Task RunAsync(IPage page, string name, MasterNode master, Func<Task> steps)
     {
         try
         {
@@ -152,7 +158,7 @@ public sealed class UiLab : IAsyncLifetime
         catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {
             await ScreenshotAsync(page, name + "-failed");
-            var output = Master.Process.Lines;
+            var output = master.Process.Lines;
             Assert.Fail($"{e.Message}\nat {page.Url}\nmaster:\n{string.Join('\n', output.Skip(Math.Max(0, output.Count - 40)))}");
         }
     }
@@ -179,6 +185,10 @@ public sealed class UiLab : IAsyncLifetime
         using var response = await client.PostAsJsonAsync(path, body);
         Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
+
+    /// <summary>Debian's chromium, headless.</summary>
+    internal static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
 
     private static string Chromium()
     {

@@ -10,5 +10,5 @@ namespace Lava.Actors.Lab.Store.Migrations;
 internal sealed class LabMigrations : IMigrationSourceItem
 {
     public IEnumerable<Type> MigrationTypeCandidates { get; } =
-        [typeof(M0001UsersAndApiTokens), typeof(M0002Workers), typeof(M0003DevicesAndDeviceTypes), typeof(M0004UserGroups), typeof(M0005JobsAndResults), typeof(M0006UserPasswords)];
+        [typeof(M0001UsersAndApiTokens), typeof(M0002Workers), typeof(M0003DevicesAndDeviceTypes), typeof(M0004UserGroups), typeof(M0005JobsAndResults), typeof(M0006UserPasswords), typeof(M0007JobListIndex)];
 }

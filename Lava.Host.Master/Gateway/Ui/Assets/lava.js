@@ -33,8 +33,38 @@ function addJobRow(job) {
   });
 }
 
+// The job page's action timings come from results stored as actions end: fetched again, at most a few times a second.
+var timingsPending = null;
+function refreshTimings() {
+  var table = document.getElementById("timings");
+  if (!table || timingsPending) return;
+  timingsPending = setTimeout(function () {
+    fetch(location.pathname + "?handler=Timings", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { timingsPending = null; if (html) document.getElementById("timings").outerHTML = html; });
+  }, 300);
+}
+
+// The lab page's counts: read again (as the viewer may see them) when a job or a device changes.
+var countsPending = null;
+function refreshCounts() {
+  if (!document.querySelector("[data-live=counts]") || countsPending) return;
+  countsPending = setTimeout(function () {
+    fetch("/?handler=Counts", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (counts) {
+        countsPending = null;
+        if (!counts) return;
+        Object.keys(counts).forEach(function (key) {
+          var el = document.querySelector("[data-count='" + key + "']");
+          if (el) el.textContent = String(counts[key]);
+        });
+      });
+  }, 300);
+}
+
 function followLive() {
-  var jobs = document.querySelectorAll("[data-job], table.jobs[data-live=jobs]");
+  var jobs = document.querySelectorAll("[data-job], table.jobs[data-live=jobs], [data-live=counts]");
   var devices = document.querySelectorAll("[data-device]");
   if (jobs.length > 0) {
     var single = document.querySelector("[data-live=job]");
@@ -46,6 +76,8 @@ function followLive() {
       // A job that is ending or ended can no longer be canceled.
       var cancel = document.getElementById("cancel-form");
       if (cancel && single && (job.state === "Canceling" || job.state === "Finished")) cancel.remove();
+      if (single) refreshTimings();
+      refreshCounts();
     });
   }
   if (devices.length > 0) {
@@ -54,6 +86,7 @@ function followLive() {
     deviceSource.addEventListener("device", function (e) {
       var device = JSON.parse(e.data);
       liveFields("[data-device='" + device.hostname + "']", device.hostname, device);
+      refreshCounts();
     });
   }
 }
@@ -197,6 +230,7 @@ function LogViewer(root) {
       var n = parseInt(e.lastEventId, 10);
       if (n !== hi) return;
       append(n, [e.data]);
+      if (/"msg": "end: /.test(e.data)) refreshTimings();
     };
     live.addEventListener("end", function () { live.close(); root.setAttribute("data-finished", "true"); });
   }

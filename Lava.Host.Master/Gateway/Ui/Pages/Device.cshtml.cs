@@ -10,7 +10,7 @@ namespace Lava.Host.Master.Gateway.Ui.Pages;
 /// <c>/devices/NAME</c>: the device (state and health live), its current job, its health checks (the health history),
 /// its recent jobs and its dictionary; superusers set its health (Good, Unknown for a health check, Maintenance, Retired).
 /// </summary>
-internal sealed class DeviceModel(LabService lab, IJobReadModel jobs, Akka.Actor.ActorSystem system) : UiPage
+internal sealed class DeviceModel(LabService lab, IJobReadModel jobs) : UiPage
 {
     [BindProperty(SupportsGet = true)]
     public string Hostname { get; set; } = "";
@@ -39,8 +39,6 @@ internal sealed class DeviceModel(LabService lab, IJobReadModel jobs, Akka.Actor
         try
         {
             await lab.UpdateDeviceAsync(user.Username, Hostname, new DeviceChange(), health, ct);
-            // Other pages showing the device (on any master) follow at once.
-            LiveChange.Publish(system, new LiveChange([], [Hostname]));
             Flash = $"{Hostname} is now {health}.";
         }
         catch (LabRequestException e)

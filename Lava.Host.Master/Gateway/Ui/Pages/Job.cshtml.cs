@@ -6,11 +6,15 @@ using Microsoft.AspNetCore.Mvc;
 namespace Lava.Host.Master.Gateway.Ui.Pages;
 
 /// <summary>
-/// <c>/jobs/N</c>: one job (state kept live), its log viewer, its definition, and cancel or resubmit for those the
-/// API allows them (the submitter or a superuser cancels; any signed-in user resubmits).
+/// <c>/jobs/N</c>: one job (state kept live), the timing of its pipeline's actions, its log viewer, its definition,
+/// and cancel or resubmit for those the API allows them (the submitter or a superuser cancels; any signed-in user
+/// resubmits). <c>?handler=Timings</c> answers the timing table alone, which the page fetches again as actions end.
 /// </summary>
-internal sealed class JobModel(JobGateway gateway) : UiPage
+internal sealed class JobModel(JobGateway gateway, ResultsStore results) : UiPage
 {
+    // A pipeline has tens of actions; a runaway one's cases must not make the page heavy.
+    private const int MaxActions = 1000;
+
     [BindProperty(SupportsGet = true)]
     public long Id { get; set; }
 
@@ -20,10 +24,20 @@ internal sealed class JobModel(JobGateway gateway) : UiPage
 
     public bool CanResubmit => Job is not null && CurrentUser is not null;
 
+    public IReadOnlyList<ActionTiming> Actions { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Job = await gateway.FindAsync(Id, Viewer, ct);
-        return Job is null ? NotFound() : Page();
+        if (Job is null) return NotFound();
+        Actions = await ActionsAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetTimingsAsync(CancellationToken ct)
+    {
+        if (await gateway.FindAsync(Id, Viewer, ct) is null) return NotFound();
+        return Partial("_Timings", await ActionsAsync(ct));
     }
 
     public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct)
@@ -48,4 +62,7 @@ internal sealed class JobModel(JobGateway gateway) : UiPage
         Flash = $"Job {Id} resubmitted as {outcome.Jobs[0].Id}.";
         return Redirect($"/jobs/{outcome.Jobs[0].Id}");
     }
+
+    private async Task<IReadOnlyList<ActionTiming>> ActionsAsync(CancellationToken ct) =>
+        ActionTiming.From(await results.ListCasesAsync(Id, "lava", MaxActions, cancellationToken: ct));
 }

@@ -10,6 +10,9 @@ internal sealed class JobsModel(IJobReadModel jobs, JobGateway gateway) : UiPage
 {
     public const int PageSize = 50;
 
+    // The list counts this far past the page shown: an exact total of a large lab costs a scan of every job it holds.
+    private const int CountedAhead = 10_000;
+
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
     [BindProperty(SupportsGet = true)] public string? Health { get; set; }
     [BindProperty(SupportsGet = true)] public string? Type { get; set; }
@@ -37,8 +40,14 @@ internal sealed class JobsModel(IJobReadModel jobs, JobGateway gateway) : UiPage
             Offset: Offset,
             Limit: PageSize,
             Tag: Blank(Tag),
-            Text: Blank(Q)), ct);
+            Text: Blank(Q),
+            CountLimit: Offset + CountedAhead), ct);
     }
+
+    /// <summary>The number of jobs matched, or "more than N" past what was counted.</summary>
+    public string Total => Rows.Count > Offset + CountedAhead
+        ? $"more than {(Offset + CountedAhead).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}"
+        : Rows.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

@@ -111,6 +111,13 @@ public abstract partial class ReadModelSpec
         var page = await ReadModel.ListAsync(new JobQuery(root, Offset: 1, Limit: 2));
         Assert.Equal(6, page.Count);
         Assert.Equal([5L, 4L], page.Rows.Select(r => r.Id));
+        // A count limit stops counting one past it; a short last page counts what it holds.
+        Assert.Equal(4, (await ReadModel.ListAsync(new JobQuery(root, Limit: 2, CountLimit: 3))).Count);
+        Assert.Equal(6, (await ReadModel.ListAsync(new JobQuery(root, Limit: 2, CountLimit: 6))).Count);
+        var last = await ReadModel.ListAsync(new JobQuery(root, Offset: 4, Limit: 5, CountLimit: 1));
+        Assert.Equal(6, last.Count);
+        Assert.Equal([2L, 1L], last.Rows.Select(r => r.Id));
+        Assert.Equal(6, (await ReadModel.ListAsync(new JobQuery(root, Offset: 9, Limit: 5))).Count);
         var finished = await ReadModel.ListAsync(new JobQuery(root, State: JobState.Finished));
         Assert.Equal(2, finished.Count);
         Assert.Equal([3L, 2L], finished.Rows.Select(r => r.Id));
