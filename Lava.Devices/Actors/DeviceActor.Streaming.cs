@@ -18,8 +18,11 @@ public sealed partial class DeviceActor
     /// </summary>
     private const int ChunkBytes = 90 * 1024;
 
-    /// <summary>Lines or cases sent and not acknowledged at most: a slow master slows the stream instead of drowning.</summary>
-    private const long Window = 16 * ChunkLines;
+    /// <summary>
+    /// Lines or cases sent and not acknowledged at most: a slow master slows the stream instead of drowning. A fast
+    /// console streams at a window per round trip to the master's stores (at most 32 chunks, under 3 MB, in flight).
+    /// </summary>
+    private const long Window = 32 * ChunkLines;
 
     /// <summary>
     /// Sends what was not sent yet, within the window, and the end once everything was sent. While a chunk is
