@@ -12,11 +12,17 @@ public sealed partial class DeviceActor
     /// <summary>Lines or cases in one chunk at most.</summary>
     private const int ChunkLines = 512;
 
-    /// <summary>Bytes of log in one chunk at most (a single longer line still goes alone).</summary>
-    private const int ChunkBytes = 256 * 1024;
+    /// <summary>
+    /// Bytes of log or cases in one chunk at most (a single longer line still goes alone): as base64 in JSON, a log chunk
+    /// stays below Akka.Remote's default maximum frame size (128,000 bytes).
+    /// </summary>
+    private const int ChunkBytes = 90 * 1024;
 
-    /// <summary>Lines or cases sent and not acknowledged at most: a slow master slows the stream instead of drowning.</summary>
-    private const long Window = 16 * ChunkLines;
+    /// <summary>
+    /// Lines or cases sent and not acknowledged at most: a slow master slows the stream instead of drowning. A fast
+    /// console streams at a window per round trip to the master's stores (at most 32 chunks, under 3 MB, in flight).
+    /// </summary>
+    private const long Window = 32 * ChunkLines;
 
     /// <summary>
     /// Sends what was not sent yet, within the window, and the end once everything was sent. While a chunk is
@@ -29,9 +35,9 @@ public sealed partial class DeviceActor
         var from = Math.Max(run.SentLines, run.AckedLines);
         while (from < run.Log.Lines && from - run.AckedLines < Window && (from == run.AckedLines || run.Log.Lines - from >= ChunkLines))
         {
-            var lines = run.Log.Read(from, ChunkLines, ChunkBytes);
-            supervisor.Tell(new JobLogChunk(run.JobId, from, lines));
-            from += lines.Count;
+            var text = run.Log.ReadText(from, ChunkLines, ChunkBytes);
+            supervisor.Tell(new JobLogText(run.JobId, from, text));
+            from += text.AsSpan().Count((byte)'\n');
         }
         run.SentLines = from;
         var first = Math.Max(run.SentCases, run.AckedCases);

@@ -140,6 +140,10 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
     {
         if (_run?.JobId != ack.JobId) return;
         Acknowledge(_run, ack.LogLines, ack.TestCases);
+        // What the runner wrote since the last poll goes at once: a fast console then streams at the pace of the
+        // acknowledgements, not of the polls.
+        _run.Log.Scan();
+        _run.Results.Scan();
         SendNew(_run);
     }
 

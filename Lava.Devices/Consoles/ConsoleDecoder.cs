@@ -16,6 +16,7 @@ internal sealed class ConsoleDecoder
     private const byte Escape = 0x1b;
     private const int MaxEscapeLength = 64; // longer is not a sequence a terminal would take: show it as text
     private const int MaxLineLength = 8192; // a device that never ends a line still gets logged
+    private const int PrintableRun = 1024;  // characters converted at once on the stack
 
     private readonly byte[] _carry = new byte[4];
     private readonly StringBuilder _line = new();
@@ -84,6 +85,11 @@ internal sealed class ConsoleDecoder
     {
         while (!bytes.IsEmpty)
         {
+            if (!_inEscape && bytes[0] is >= 0x20 and < 0x7f)
+            {
+                bytes = bytes[AppendPrintable(bytes, match, lines)..];
+                continue;
+            }
             var status = Rune.DecodeFromUtf8(bytes, out var rune, out var used);
             switch (status)
             {
@@ -160,6 +166,21 @@ internal sealed class ConsoleDecoder
         ConsoleText.AppendVisible(_line, rune);
         match.Append(rune.ToString());
         LimitLine(match, lines);
+    }
+
+    // Most of a console is printable ASCII: a run of it goes to both texts at once, as AppendText would put it there a
+    // character at a time (up to the line length limit). Returns how many bytes it took.
+    private int AppendPrintable(ReadOnlySpan<byte> bytes, StringBuilder match, List<string> lines)
+    {
+        BeforeText(match, lines);
+        var run = bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e);
+        run = Math.Clamp(Math.Min(run < 0 ? bytes.Length : run, MaxLineLength - _line.Length), 1, PrintableRun);
+        Span<char> chars = stackalloc char[PrintableRun];
+        Ascii.ToUtf16(bytes[..run], chars, out _);
+        _line.Append(chars[..run]);
+        match.Append(chars[..run]);
+        LimitLine(match, lines);
+        return run;
     }
 
     // A CR followed by anything but LF ended a line that had text (the next text overwrites it on a terminal).

@@ -17,7 +17,10 @@ public sealed class ConsoleExpect : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly object _gate = new();
     private readonly ConsoleDecoder _decoder = new();
-    private readonly StringBuilder _buffer = new(); // match text not consumed by a match yet
+    // Match text not consumed by a match yet: _buffer[.._buffered], at most SearchWindow characters. An array, not a
+    // StringBuilder, so that every read's search runs on it in place instead of on a copy.
+    private char[] _buffer = new char[1024];
+    private int _buffered;
     private readonly StringBuilder _incoming = new();
     private readonly List<string> _lines = [];
     private readonly SemaphoreSlim _sending = new(1, 1);
@@ -89,7 +92,7 @@ public sealed class ConsoleExpect : IAsyncDisposable
                     {
                         return found;
                     }
-                    var last = _buffer.ToString(Math.Max(0, _buffer.Length - LastOutputLength), Math.Min(_buffer.Length, LastOutputLength));
+                    var last = new string(Unmatched[Math.Max(0, _buffered - LastOutputLength)..]);
                     throw new ConsoleTimeoutException([.. patterns.Select(p => p.ToString())], _clock.GetElapsedTime(started), last);
                 }
             }
@@ -139,8 +142,8 @@ public sealed class ConsoleExpect : IAsyncDisposable
     {
         lock (_gate)
         {
-            var unmatched = _buffer.ToString();
-            _buffer.Clear();
+            var unmatched = new string(Unmatched);
+            _buffered = 0;
             _echo = "";
             return unmatched;
         }
@@ -267,12 +270,16 @@ public sealed class ConsoleExpect : IAsyncDisposable
             skip++;
         }
         _echo = skip < _incoming.Length || skip == _echo.Length ? "" : _echo[skip..];
-        _buffer.Append(_incoming, skip, _incoming.Length - skip);
-        _incoming.Clear();
-        if (_buffer.Length > Options.SearchWindow)
+        // Only the last SearchWindow characters of the old and the new text are searched.
+        var added = Math.Min(_incoming.Length - skip, Options.SearchWindow);
+        Consume(Math.Max(0, _buffered + added - Options.SearchWindow));
+        if (_buffered + added > _buffer.Length)
         {
-            _buffer.Remove(0, _buffer.Length - Options.SearchWindow);
+            Array.Resize(ref _buffer, Math.Min(Options.SearchWindow, Math.Max(_buffered + added, 2 * _buffer.Length)));
         }
+        _incoming.CopyTo(_incoming.Length - added, _buffer.AsSpan(_buffered), added);
+        _buffered += added;
+        _incoming.Clear();
         Signal();
     }
 
@@ -286,22 +293,35 @@ public sealed class ConsoleExpect : IAsyncDisposable
     // Called under _gate.
     private ExpectMatch? TryMatch(IReadOnlyList<Regex> patterns)
     {
-        var text = _buffer.ToString();
-        Match? best = null;
-        var index = -1;
+        // Searched in place; the text is copied into a string (for the Match and what came before it) only on a match.
+        var (index, at) = (-1, int.MaxValue);
         for (var i = 0; i < patterns.Count; i++)
         {
-            var m = patterns[i].Match(text);
-            if (m.Success && (best is null || m.Index < best.Index))
+            foreach (var m in patterns[i].EnumerateMatches(Unmatched))
             {
-                (best, index) = (m, i);
+                if (m.Index < at)
+                {
+                    (index, at) = (i, m.Index);
+                }
+                break;
             }
         }
-        if (best is null)
+        if (index < 0)
         {
             return null;
         }
-        _buffer.Remove(0, best.Index + best.Length);
+        var text = new string(Unmatched);
+        var best = patterns[index].Match(text);
+        Consume(best.Index + best.Length);
         return new ExpectMatch(index, patterns[index], text[..best.Index], best);
+    }
+
+    private ReadOnlySpan<char> Unmatched => _buffer.AsSpan(0, _buffered);
+
+    // Called under _gate: drops the oldest count characters of the match text.
+    private void Consume(int count)
+    {
+        _buffer.AsSpan(count, _buffered - count).CopyTo(_buffer);
+        _buffered -= count;
     }
 }

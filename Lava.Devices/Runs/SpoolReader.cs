@@ -94,6 +94,22 @@ public sealed class SpoolReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// As <see cref="Read"/>, the lines as they are in the file: UTF-8, each with its <c>\n</c>, undecoded (a log chunk
+    /// for the master, which stores them as they are).
+    /// </summary>
+    public byte[] ReadText(long first, int maxLines, int maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(first, FirstKept);
+        if (first >= Lines || _file is null) return [];
+        var from = (int)(first - FirstKept);
+        var to = Math.Min(from + maxLines, _starts.Count - 1);
+        while (to > from + 1 && _starts[to] - _starts[from] > maxBytes) to--;
+        var text = new byte[_starts[to] - _starts[from]];
+        RandomAccess.Read(_file.SafeFileHandle, text, _starts[from]);
+        return text;
+    }
+
     /// <summary>Forgets where lines before <paramref name="line"/> start: they will not be read again.</summary>
     public void Forget(long line)
     {

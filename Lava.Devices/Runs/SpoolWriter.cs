@@ -32,6 +32,7 @@ public sealed class SpoolWriter : IAsyncDisposable
     private StringBuilder _pendingCases = new();
     private StringBuilder _spareLines = new();
     private StringBuilder _spareCases = new();
+    private byte[] _bytes = new byte[64 * 1024]; // the text being written, as UTF-8
     private long _lines;
     private long _cases;
     private bool _ended;
@@ -166,12 +167,22 @@ public sealed class SpoolWriter : IAsyncDisposable
         }
     }
 
-    private static async Task WriteAsync(FileStream file, StringBuilder text)
+    // Called under _writing: encodes the text into _bytes piece by piece (no string of the whole buffer: at FlushBytes
+    // it and its bytes would be large objects, collected only with the full heap).
+    private async Task WriteAsync(FileStream file, StringBuilder text)
     {
         if (text.Length == 0) return;
-        var bytes = Utf8.GetBytes(text.ToString());
+        var length = 0;
+        var encoder = Utf8.GetEncoder();
+        foreach (var chunk in text.GetChunks())
+        {
+            if (_bytes.Length - length < Utf8.GetMaxByteCount(chunk.Length))
+                Array.Resize(ref _bytes, Math.Max(2 * _bytes.Length, length + Utf8.GetMaxByteCount(chunk.Length)));
+            length += encoder.GetBytes(chunk.Span, _bytes.AsSpan(length), flush: false);
+        }
+        length += encoder.GetBytes([], _bytes.AsSpan(length), flush: true);
         text.Clear();
-        await file.WriteAsync(bytes).ConfigureAwait(false);
+        await file.WriteAsync(_bytes.AsMemory(0, length)).ConfigureAwait(false);
         await file.FlushAsync().ConfigureAwait(false);
     }
 

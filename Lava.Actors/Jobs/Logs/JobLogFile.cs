@@ -42,34 +42,56 @@ internal sealed class JobLogFile(string directory)
     }
 
     /// <summary>Appends lines in LAVA's format, each without its newline; see <see cref="JobLogStore"/>.</summary>
-    public async Task<long> AppendAsync(IReadOnlyList<string> batch, long? senderIndex, CancellationToken ct)
+    public Task<long> AppendAsync(IReadOnlyList<string> batch, long? senderIndex, CancellationToken ct)
     {
+        var text = new byte[batch.Sum(line => Encoding.UTF8.GetByteCount(line) + 1)];
+        var at = 0;
+        foreach (var line in batch)
+        {
+            at += Encoding.UTF8.GetBytes(line, text.AsSpan(at));
+            text[at++] = (byte)'\n';
+        }
+        return AppendAsync(text, senderIndex, ct);
+    }
+
+    /// <summary>Appends lines in LAVA's format given as UTF-8, each ending with its newline; see <see cref="JobLogStore"/>.</summary>
+    public async Task<long> AppendAsync(ReadOnlyMemory<byte> text, long? senderIndex, CancellationToken ct)
+    {
+        if (!text.IsEmpty && text.Span[^1] != (byte)'\n') throw new ArgumentException("The last line has no newline.", nameof(text));
         await _writer.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var before = OpenLocked();
             // A re-sent batch starts with records we already have: skip those, under the lock, as LAVA's server does.
-            var skip = senderIndex is { } index ? (int)Math.Clamp(before.Lines - index, 0, batch.Count) : 0;
-            if (skip > 0) batch = [.. batch.Skip(skip)];
-            if (batch.Count == 0) return before.Lines;
+            var (offsets, from) = Index(text.Span, before, senderIndex);
+            if (offsets.Length == 0) return before.Lines;
+            text = text[from..];
             Directory.CreateDirectory(directory);
-            var text = new MemoryStream();
-            var offsets = new byte[batch.Count * sizeof(long)];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(offsets.AsSpan(i * sizeof(long)), before.Bytes + text.Length);
-                text.Write(Encoding.UTF8.GetBytes(batch[i]));
-                text.WriteByte((byte)'\n');
-            }
             // A failed earlier append may have left bytes past the committed end: overwrite them.
-            await WriteAtAsync(_yaml, before.Bytes, text.GetBuffer().AsMemory(0, (int)text.Length), ct).ConfigureAwait(false);
+            await WriteAtAsync(_yaml, before.Bytes, text, ct).ConfigureAwait(false);
             await WriteAtAsync(_idx, before.Lines * sizeof(long), offsets, ct).ConfigureAwait(false);
-            var after = new Committed(before.Lines + batch.Count, before.Bytes + text.Length);
+            var after = new Committed(before.Lines + offsets.Length / sizeof(long), before.Bytes + text.Length);
             Volatile.Write(ref _committed, after);
             Interlocked.Exchange(ref _grown, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             return after.Lines;
         }
         finally { _writer.Release(); }
+    }
+
+    // The index entries of the lines of text not stored yet, and where in text the first of them starts.
+    private static (byte[] Offsets, int From) Index(ReadOnlySpan<byte> text, Committed before, long? senderIndex)
+    {
+        var count = text.Count((byte)'\n');
+        var skip = senderIndex is { } index ? (int)Math.Clamp(before.Lines - index, 0, count) : 0;
+        var offsets = new byte[(count - skip) * sizeof(long)];
+        int at = 0, from = 0;
+        for (var line = 0; line < count; line++)
+        {
+            if (line == skip) from = at;
+            if (line >= skip) BinaryPrimitives.WriteInt64LittleEndian(offsets.AsSpan((line - skip) * sizeof(long)), before.Bytes + at - from);
+            at += text[at..].IndexOf((byte)'\n') + 1;
+        }
+        return (offsets, skip == count ? at : from);
     }
 
     /// <summary>Completes once more than <paramref name="lines"/> lines are committed.</summary>

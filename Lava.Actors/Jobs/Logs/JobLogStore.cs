@@ -36,6 +36,13 @@ public sealed class JobLogStore(string directory)
     public Task<long> AppendLinesAsync(long jobId, long senderIndex, IReadOnlyList<string> lines, CancellationToken ct = default) =>
         Job(jobId).AppendAsync(lines, senderIndex, ct);
 
+    /// <summary>
+    /// As <see cref="AppendLinesAsync"/>, for the lines as UTF-8 <paramref name="text"/>, each ending with <c>\n</c> (a
+    /// worker's <c>JobLogText</c> once checked): stored without being decoded.
+    /// </summary>
+    public Task<long> AppendTextAsync(long jobId, long senderIndex, ReadOnlyMemory<byte> text, CancellationToken ct = default) =>
+        Job(jobId).AppendAsync(text, senderIndex, ct);
+
     /// <summary>How many lines the job's log has (0 when it has none).</summary>
     public async Task<long> CountAsync(long jobId, CancellationToken ct = default) =>
         (await Job(jobId).OpenAsync(ct).ConfigureAwait(false)).Lines;

@@ -40,9 +40,21 @@ public sealed record QueryJob(long JobId, string Device) : ILavaWireMessage;
 [WireManifest("lava.device.job-run-report.v1")]
 public sealed record JobRunReport(long JobId, string Device, string Worker, bool Running, bool Ended) : ILavaWireMessage;
 
-/// <summary>Log lines <paramref name="FirstLine"/>.. of the job, each one LAVA log line (<c>- {"dt": ..., "lvl": ..., "msg": ...}</c>).</summary>
+/// <summary>
+/// Log lines <paramref name="FirstLine"/>.. of the job, each one LAVA log line (<c>- {"dt": ..., "lvl": ..., "msg": ...}</c>).
+/// Workers send <see cref="JobLogText"/>; the supervisor still takes this form (earlier workers, simulated devices).
+/// </summary>
 [WireManifest("lava.device.job-log.v1")]
 public sealed record JobLogChunk(long JobId, long FirstLine, IReadOnlyList<string> Lines) : ILavaWireMessage;
+
+/// <summary>
+/// Log lines <paramref name="FirstLine"/>.. of the job as the spool holds them: UTF-8, each LAVA log line ending with
+/// <c>\n</c>. One base64 string on the wire instead of a JSON string per line, so that neither side turns every line into
+/// a string: the device side reads it from its spool as bytes, the supervisor checks the bytes and stores them as they
+/// are. Acknowledged with <see cref="JobProgressAck"/> as <see cref="JobLogChunk"/> is.
+/// </summary>
+[WireManifest("lava.device.job-log.v2")]
+public sealed record JobLogText(long JobId, long FirstLine, byte[] Text) : ILavaWireMessage;
 
 /// <summary>Test cases <paramref name="FirstCase"/>.. of the job.</summary>
 [WireManifest("lava.device.job-results.v1")]

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Lava.Actors.Jobs.Logs;
@@ -25,7 +27,8 @@ public sealed partial class JobSupervisor
 
     private void ProgressCommands()
     {
-        Command<JobLogChunk>(chunk => Enqueue(chunk));
+        Command<JobLogText>(chunk => Enqueue(PendingLog.Of(chunk)));
+        Command<JobLogChunk>(chunk => Enqueue(PendingLog.Of(chunk)));
         Command<JobResultsChunk>(chunk => Enqueue(chunk));
         Command<ProgressStored>(stored =>
         {
@@ -75,14 +78,13 @@ public sealed partial class JobSupervisor
         switch (chunk)
         {
             // A gap or a repeat: the acknowledgement tells the device where to carry on from.
-            case JobLogChunk log when log.FirstLine > _job.LogLines || log.FirstLine + log.Lines.Count <= _job.LogLines:
+            case PendingLog log when log.FirstLine > _job.LogLines || log.FirstLine + log.Lines <= _job.LogLines:
             case JobResultsChunk results when results.FirstCase > _job.TestCases || results.FirstCase + results.Cases.Count <= _job.TestCases:
                 replyTo.Tell(Ack());
                 return false;
-            case JobLogChunk log:
-                var (first, lines, replyTos) = Coalesce(log, replyTo);
-                var checkedLines = lines.Select(Checked).ToList();
-                _services.Logs.AppendLinesAsync(jobId, first, checkedLines).PipeTo(Self,
+            case PendingLog log:
+                var (first, text, replyTos) = Coalesce(log, replyTo);
+                _services.Logs.AppendTextAsync(jobId, first, Checked(text)).PipeTo(Self,
                     success: count => new ProgressStored(count, cases, replyTos),
                     failure: e => new ProgressFailed(e.Message));
                 break;
@@ -102,25 +104,65 @@ public sealed partial class JobSupervisor
     /// The chunk and the log chunks queued right behind it that carry on from it (overlaps dropped), up to
     /// <see cref="MaxBatchLines"/>: one store write instead of one per chunk. Every sender is acknowledged.
     /// </summary>
-    private (long First, List<string> Lines, IReadOnlyCollection<IActorRef> ReplyTo) Coalesce(JobLogChunk log, IActorRef replyTo)
+    private (long First, ReadOnlyMemory<byte> Text, IReadOnlyCollection<IActorRef> ReplyTo) Coalesce(PendingLog log, IActorRef replyTo)
     {
-        var lines = new List<string>(log.Lines);
+        var parts = new List<ReadOnlyMemory<byte>> { log.Text };
+        var lines = log.Lines;
         var replyTos = new HashSet<IActorRef> { replyTo };
-        while (lines.Count < MaxBatchLines && _chunks.TryPeek(out var next) && next.Chunk is JobLogChunk more
-               && more.FirstLine >= log.FirstLine && more.FirstLine <= log.FirstLine + lines.Count)
+        while (lines < MaxBatchLines && _chunks.TryPeek(out var next) && next.Chunk is PendingLog more
+               && more.FirstLine >= log.FirstLine && more.FirstLine <= log.FirstLine + lines)
         {
             _chunks.Dequeue();
-            var end = log.FirstLine + lines.Count;
-            lines.AddRange(more.Lines.Skip((int)(end - more.FirstLine)));
+            var overlap = (int)(log.FirstLine + lines - more.FirstLine);
+            if (overlap < more.Lines)
+            {
+                parts.Add(more.Text[PendingLog.Skip(more.Text.Span, overlap)..]);
+                lines += more.Lines - overlap;
+            }
             replyTos.Add(next.ReplyTo);
         }
 
-        return (log.FirstLine, lines, replyTos);
+        if (parts.Count == 1) return (log.FirstLine, log.Text, replyTos);
+        var text = new byte[parts.Sum(p => p.Length)];
+        var at = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(text.AsMemory(at));
+            at += part.Length;
+        }
+        return (log.FirstLine, text, replyTos);
     }
 
     /// <summary>
-    /// The line as the runner wrote it when it is a LAVA log record (stored as is: formatting it again would give the same
-    /// text at a cost per line); one that is not keeps its place in the log as an error record quoting it.
+    /// The lines as the runner wrote them when they are LAVA log records (stored as they are: decoding and formatting them
+    /// again would give the same text at a cost per line); the rest go through <see cref="Checked(string)"/>.
+    /// </summary>
+    private ReadOnlyMemory<byte> Checked(ReadOnlyMemory<byte> text)
+    {
+        var span = text.Span;
+        var at = 0;
+        while (at < span.Length && LogLineBytes.IsWellFormed(Line(span, at))) at += Line(span, at).Length + 1;
+        if (at == span.Length) return text;
+
+        // Rare: a line only the parser can judge. The good prefix is copied, then every line is looked at.
+        var output = new ArrayBufferWriter<byte>(span.Length + 256);
+        output.Write(span[..at]);
+        while (at < span.Length)
+        {
+            var line = Line(span, at);
+            if (LogLineBytes.IsWellFormed(line)) output.Write(line);
+            else output.Write(Encoding.UTF8.GetBytes(Checked(Encoding.UTF8.GetString(line))));
+            output.Write("\n"u8);
+            at += line.Length + 1;
+        }
+        return output.WrittenMemory;
+
+        static ReadOnlySpan<byte> Line(ReadOnlySpan<byte> text, int at) => text[at..(at + text[at..].IndexOf((byte)'\n'))];
+    }
+
+    /// <summary>
+    /// The line as the runner wrote it when it is a LAVA log record; one that is not keeps its place in the log as an
+    /// error record quoting it. A record too long for LAVA is written again with LAVA's placeholder message.
     /// </summary>
     private string Checked(string line)
     {
@@ -151,6 +193,39 @@ public sealed partial class JobSupervisor
         }
 
         Finish(health, errorType, comment, () => replyTo.Tell(new JobRunEndAck(JobId)));
+    }
+
+    /// <summary>A log chunk waiting to be stored: its lines as UTF-8, each ending with a newline, and how many.</summary>
+    private sealed record PendingLog(long FirstLine, int Lines, ReadOnlyMemory<byte> Text)
+    {
+        public static PendingLog Of(JobLogText chunk)
+        {
+            // A worker's text always ends with a newline; a tail without one still counts as a line.
+            var text = chunk.Text.Length == 0 || chunk.Text[^1] == (byte)'\n' ? chunk.Text : [.. chunk.Text, (byte)'\n'];
+            return new(chunk.FirstLine, text.AsSpan().Count((byte)'\n'), text);
+        }
+
+        public static PendingLog Of(JobLogChunk chunk)
+        {
+            // A raw newline would split the line in two: inside a record's quotes, its escape means the same.
+            var lines = chunk.Lines.Select(line => line.Replace("\n", "\\n", StringComparison.Ordinal)).ToList();
+            var text = new byte[lines.Sum(line => Encoding.UTF8.GetByteCount(line) + 1)];
+            var at = 0;
+            foreach (var line in lines)
+            {
+                at += Encoding.UTF8.GetBytes(line, text.AsSpan(at));
+                text[at++] = (byte)'\n';
+            }
+            return new(chunk.FirstLine, chunk.Lines.Count, text);
+        }
+
+        /// <summary>Where the line after the first <paramref name="lines"/> lines of <paramref name="text"/> starts.</summary>
+        public static int Skip(ReadOnlySpan<byte> text, int lines)
+        {
+            var at = 0;
+            for (var i = 0; i < lines; i++) at += text[at..].IndexOf((byte)'\n') + 1;
+            return at;
+        }
     }
 
     private sealed record ProgressStored(long LogLines, long TestCases, IReadOnlyCollection<IActorRef> ReplyTo);

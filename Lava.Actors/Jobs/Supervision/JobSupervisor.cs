@@ -180,6 +180,7 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
         Command<CancelJob>(_ => Sender.Tell(_job.ToStatus()));
         Command<QueueTimedOut>(_ => Sender.Tell(_job.ToStatus()));
         Command<JobRunEnded>(_ => Sender.Tell(new JobRunEndAck(JobId)));
+        Command<JobLogText>(_ => Sender.Tell(Ack()));
         Command<JobLogChunk>(_ => Sender.Tell(Ack()));
         Command<JobResultsChunk>(_ => Sender.Tell(Ack()));
         EndedMultinodeCommands();

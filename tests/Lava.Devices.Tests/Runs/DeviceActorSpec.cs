@@ -31,7 +31,7 @@ public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.Akk
         Assert.Equal(("pass", "", 1300L, 2L), (ended.Result, ended.ErrorType, ended.LogLines, ended.TestCases));
         stored.AssertLines(1300);
         Assert.Equal(("boot", 3L), (stored.Cases[0].Name, stored.Cases[0].LogLine!.Value));
-        Assert.All(stored.LogChunks, c => Assert.InRange(c.Lines.Count, 1, 512));
+        Assert.All(stored.LogChunks, c => Assert.InRange(c.Lines().Count, 1, 512));
         await AwaitAssertAsync(() => Assert.False(Directory.Exists(_scripts.Job(1).Path)), TimeSpan.FromSeconds(5));
     }
 
@@ -69,7 +69,7 @@ public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.Akk
         foreach (var chunk in stored.LogChunks)
         {
             Assert.Equal(next, chunk.FirstLine);
-            next += chunk.Lines.Count;
+            next += chunk.Lines().Count;
         }
         Assert.Equal(1500L, next);
     }
@@ -111,7 +111,7 @@ public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.Akk
             """, resend: TimeSpan.FromMinutes(5))));
         devices.Tell(RunnerScripts.Run(9), TestActor);
         await ExpectMsgAsync<JobRunReport>();
-        Assert.Equal(0, (await ExpectMsgAsync<JobLogChunk>()).FirstLine);
+        Assert.Equal(0, (await ExpectMsgAsync<JobLogText>()).FirstLine);
 
         var job = _scripts.Job(9);
         await File.WriteAllTextAsync(Path.Combine(job.Path, "more"), "");
@@ -120,8 +120,8 @@ public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.Akk
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         devices.Tell(new JobProgressAck(9, 1, 0), TestActor);
 
-        var chunk = await ExpectMsgAsync<JobLogChunk>();
-        Assert.Equal((1L, 5), (chunk.FirstLine, chunk.Lines.Count));
+        var chunk = await ExpectMsgAsync<JobLogText>();
+        Assert.Equal((1L, 5), (chunk.FirstLine, chunk.Lines().Count));
         devices.Tell(new JobProgressAck(9, 6, 0), TestActor);
         await File.WriteAllTextAsync(Path.Combine(job.Path, "finish"), "");
         Assert.Equal(6, (await ExpectMsgAsync<JobRunEnded>(TimeSpan.FromSeconds(10))).LogLines);
@@ -144,8 +144,9 @@ public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.Akk
         // Store and acknowledge the first lines as the supervisor would, then lose the worker's actors.
         while (StoredJob.Prefix(stored.Lines) < 20)
         {
-            var chunk = await ExpectMsgAsync<JobLogChunk>();
-            for (var i = 0; i < chunk.Lines.Count; i++) stored.Lines[chunk.FirstLine + i] = chunk.Lines[i];
+            var chunk = await ExpectMsgAsync<JobLogText>();
+            var lines = chunk.Lines();
+            for (var i = 0; i < lines.Count; i++) stored.Lines[chunk.FirstLine + i] = lines[i];
             first.Tell(new JobProgressAck(3, StoredJob.Prefix(stored.Lines), 0), TestActor);
         }
         Watch(first);
@@ -178,7 +179,7 @@ public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.Akk
             """)));
         devices.Tell(RunnerScripts.Run(4), TestActor);
         await ExpectMsgAsync<JobRunReport>();
-        await ExpectMsgAsync<JobLogChunk>(c => c.FirstLine == 0);
+        await ExpectMsgAsync<JobLogText>(c => c.FirstLine == 0);
 
         var pid = _scripts.Job(4).ReadPid()!.Value.Pid;
         using (var kill = System.Diagnostics.Process.Start("kill", ["-9", pid.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
@@ -200,7 +201,7 @@ public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.Akk
             """)));
         devices.Tell(RunnerScripts.Run(5, $"commands:\n  power_off: touch {powered}\n"), TestActor);
         await ExpectMsgAsync<JobRunReport>();
-        await ExpectMsgAsync<JobLogChunk>(c => c.FirstLine == 0);
+        await ExpectMsgAsync<JobLogText>(c => c.FirstLine == 0);
 
         devices.Tell(new StopJob(5, RunnerScripts.DeviceName, "canceled by alice"), TestActor);
 
@@ -220,7 +221,7 @@ public sealed class DeviceActorSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.Akk
             """)));
         devices.Tell(RunnerScripts.Run(6, $"commands:\n  power_off: [\"echo powering off\", \"touch {powered}\"]\n"), TestActor);
         await ExpectMsgAsync<JobRunReport>();
-        await ExpectMsgAsync<JobLogChunk>(c => c.FirstLine == 0);
+        await ExpectMsgAsync<JobLogText>(c => c.FirstLine == 0);
         var pid = _scripts.Job(6).ReadPid()!.Value.Pid;
 
         devices.Tell(new StopJob(6, RunnerScripts.DeviceName, "canceled by alice"), TestActor);

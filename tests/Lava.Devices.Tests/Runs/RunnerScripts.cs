@@ -73,7 +73,7 @@ internal sealed class StoredJob
 {
     public Dictionary<long, string> Lines { get; } = [];
     public Dictionary<long, TestCaseResult> Cases { get; } = [];
-    public List<JobLogChunk> LogChunks { get; } = [];
+    public List<JobLogText> LogChunks { get; } = [];
 
     /// <summary>
     /// Plays the supervisor until <see cref="JobRunEnded"/>: stores every chunk by position (a position sent twice must
@@ -89,12 +89,13 @@ internal sealed class StoredJob
                 ?? throw new TimeoutException($"job {jobId}: no JobRunEnded; {Lines.Count} lines, {Cases.Count} cases stored");
             switch (message)
             {
-                case JobLogChunk chunk when chunk.JobId == jobId:
+                case JobLogText chunk when chunk.JobId == jobId:
                     LogChunks.Add(chunk);
-                    for (var i = 0; i < chunk.Lines.Count; i++)
+                    var lines = chunk.Lines();
+                    for (var i = 0; i < lines.Count; i++)
                     {
-                        if (Lines.TryGetValue(chunk.FirstLine + i, out var known)) Assert.Equal(known, chunk.Lines[i]);
-                        Lines[chunk.FirstLine + i] = chunk.Lines[i];
+                        if (Lines.TryGetValue(chunk.FirstLine + i, out var known)) Assert.Equal(known, lines[i]);
+                        Lines[chunk.FirstLine + i] = lines[i];
                     }
                     break;
                 case JobResultsChunk chunk when chunk.JobId == jobId:
@@ -139,4 +140,11 @@ internal sealed class StoredJob
         Assert.Equal(count, Lines.Count);
         for (var i = 0; i < count; i++) Assert.Contains($"\"msg\": \"line {i}\"", Lines[i], StringComparison.Ordinal);
     }
+}
+
+/// <summary>The lines a <see cref="JobLogText"/> carries, as the supervisor reads them.</summary>
+internal static class JobLogTextLines
+{
+    public static IReadOnlyList<string> Lines(this JobLogText chunk) =>
+        System.Text.Encoding.UTF8.GetString(chunk.Text).Split('\n')[..^1];
 }

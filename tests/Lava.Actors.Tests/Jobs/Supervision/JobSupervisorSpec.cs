@@ -1,5 +1,6 @@
 using Akka.Cluster.Sharding;
 using Lava.Actors.Jobs;
+using Lava.Actors.Jobs.Logs;
 using Lava.Actors.Jobs.Running;
 using Lava.Actors.Jobs.Scheduling;
 using Lava.Actors.Jobs.Supervision;
@@ -128,6 +129,34 @@ public sealed class JobSupervisorSpec : SupervisorTestKit
         await Agent.ExpectMsgAsync<QueryJob>();
         var status = await StatusAsync(supervisor);
         Assert.Equal((5L, 3L), (status.LogLines, status.TestCases));
+    }
+
+    [Fact]
+    public async Task Log_text_is_stored_once_in_order_as_sent_and_a_line_that_is_no_record_becomes_an_error_record()
+    {
+        var supervisor = await RunAsync(8);
+        var results = LogLine.Format(new LogRecord(SupervisedJobs.Submitted, "results", LogMap.Of(("case", new LogText("uname")), ("result", new LogText("pass")))));
+        var lines = Lines(0, 6).ToList();
+        lines[3] = results;
+        lines[4] = "garbage";
+
+        supervisor.Tell(new JobLogText(8, 0, Text(lines[..3])), Agent);
+        await Agent.ExpectMsgAsync(new JobProgressAck(8, 3, 0));
+        supervisor.Tell(new JobLogText(8, 1, Text(lines[1..5])), Agent); // overlaps the stored end
+        await Agent.ExpectMsgAsync(new JobProgressAck(8, 5, 0));
+        supervisor.Tell(new JobLogText(8, 7, Text(lines[5..])), Agent);  // a gap: ignored
+        await Agent.ExpectMsgAsync(new JobProgressAck(8, 5, 0));
+        supervisor.Tell(new JobLogText(8, 5, Text(lines[5..])), Agent);
+        await Agent.ExpectMsgAsync(new JobProgressAck(8, 6, 0));
+
+        var stored = await Logs.ReadAsync(8, 0, null);
+        Assert.Equal(lines[..4], stored.Take(4));
+        Assert.Equal(lines[5], stored[5]);
+        var error = LogLine.Parse(stored[4]);
+        Assert.Equal("error", error.Level);
+        Assert.Contains("unreadable log line from the worker", ((LogText)error.Msg).Value, StringComparison.Ordinal);
+
+        static byte[] Text(IEnumerable<string> lines) => System.Text.Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n")));
     }
 
     [Fact]
