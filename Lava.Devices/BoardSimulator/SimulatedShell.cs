@@ -53,6 +53,10 @@ internal sealed class SimulatedShell : IDisposable
         start.Environment["TERM"] = "vt100";
         start.Environment["LANG"] = "C.UTF-8";
         start.Environment["PS1"] = options.EffectiveShellPrompt;
+        // Boards simulated on one host would share its /tmp, where LAVA's MultiNode scripts keep their cache file by
+        // default: each board gets files of its own, as separate machines have.
+        start.Environment["TMPDIR"] = directory;
+        start.Environment["LAVA_MULTI_NODE_CACHE"] = Path.Combine(directory, "lava_multi_node_cache.txt");
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {options.Shell}");
         return new SimulatedShell(process, directory);
     }
