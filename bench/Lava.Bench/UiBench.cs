@@ -145,6 +145,11 @@ internal sealed class UiBench : IBenchSuite
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = SseClients + 10, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = site, Timeout = Timeout.InfiniteTimeSpan };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // The same window without connections first: what the idle master costs anyway.
+        var idleCpu = master.CpuSeconds();
+        var idleStarted = Stopwatch.GetTimestamp();
+        await Task.Delay(SseWindow, ct);
+        var idleCores = (master.CpuSeconds() - idleCpu) / Stopwatch.GetElapsedTime(idleStarted).TotalSeconds;
         var opened = 0;
         var readers = Enumerable.Range(0, SseClients).Select(async _ =>
         {
@@ -182,7 +187,7 @@ internal sealed class UiBench : IBenchSuite
         var cores = (master.CpuSeconds() - cpu) / Stopwatch.GetElapsedTime(started).TotalSeconds;
         await stop.CancelAsync();
         await Task.WhenAll(readers.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
-        await Console.Error.WriteLineAsync($"ui: {SseClients} live connections open for {SseWindow.TotalSeconds:F0} s: master {cores:F3} cores, RSS {master.ResidentMegabytes():F0} MiB");
+        await Console.Error.WriteLineAsync($"ui: {SseClients} live connections open for {SseWindow.TotalSeconds:F0} s: master {cores:F3} cores ({idleCores:F3} without them), RSS {master.ResidentMegabytes():F0} MiB");
         return cores;
     }
 }
