@@ -42,17 +42,8 @@ internal sealed class JobLogFile(string directory)
     }
 
     /// <summary>Appends lines in LAVA's format, each without its newline; see <see cref="JobLogStore"/>.</summary>
-    public Task<long> AppendAsync(IReadOnlyList<string> batch, long? senderIndex, CancellationToken ct)
-    {
-        var text = new byte[batch.Sum(line => Encoding.UTF8.GetByteCount(line) + 1)];
-        var at = 0;
-        foreach (var line in batch)
-        {
-            at += Encoding.UTF8.GetBytes(line, text.AsSpan(at));
-            text[at++] = (byte)'\n';
-        }
-        return AppendAsync(text, senderIndex, ct);
-    }
+    public Task<long> AppendAsync(IReadOnlyList<string> batch, long? senderIndex, CancellationToken ct) =>
+        AppendAsync(LogLineBytes.Encode(batch), senderIndex, ct);
 
     /// <summary>Appends lines in LAVA's format given as UTF-8, each ending with its newline; see <see cref="JobLogStore"/>.</summary>
     public async Task<long> AppendAsync(ReadOnlyMemory<byte> text, long? senderIndex, CancellationToken ct)

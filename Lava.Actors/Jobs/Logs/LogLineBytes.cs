@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 
 namespace Lava.Actors.Jobs.Logs;
 
@@ -12,6 +13,19 @@ namespace Lava.Actors.Jobs.Logs;
 /// </summary>
 internal static class LogLineBytes
 {
+    /// <summary>Lines (each without its newline) as the stored text: UTF-8, each ending with <c>\n</c>.</summary>
+    public static byte[] Encode(IReadOnlyCollection<string> lines)
+    {
+        var text = new byte[lines.Sum(line => Encoding.UTF8.GetByteCount(line) + 1)];
+        var at = 0;
+        foreach (var line in lines)
+        {
+            at += Encoding.UTF8.GetBytes(line, text.AsSpan(at));
+            text[at++] = (byte)'\n';
+        }
+        return text;
+    }
+
     private const int DtLength = 26; // yyyy-MM-ddTHH:mm:ss.ffffff
 
     // Printable ASCII but the quote and the backslash: what a double-quoted scalar holds as is.

@@ -209,14 +209,7 @@ public sealed partial class JobSupervisor
         {
             // A raw newline would split the line in two: inside a record's quotes, its escape means the same.
             var lines = chunk.Lines.Select(line => line.Replace("\n", "\\n", StringComparison.Ordinal)).ToList();
-            var text = new byte[lines.Sum(line => Encoding.UTF8.GetByteCount(line) + 1)];
-            var at = 0;
-            foreach (var line in lines)
-            {
-                at += Encoding.UTF8.GetBytes(line, text.AsSpan(at));
-                text[at++] = (byte)'\n';
-            }
-            return new(chunk.FirstLine, chunk.Lines.Count, text);
+            return new(chunk.FirstLine, lines.Count, LogLineBytes.Encode(lines));
         }
 
         /// <summary>Where the line after the first <paramref name="lines"/> lines of <paramref name="text"/> starts.</summary>
