@@ -62,7 +62,7 @@ public static partial class SpareRunner
     /// Runs <paramref name="warmUp"/> (when given) until it ends or a nudge comes, writes <c>ready</c> and waits for
     /// <c>job</c>; returns the job directory, or null once <paramref name="workerAlive"/> says no or <paramref name="stop"/>
     /// fires before a job came. Either way the spare directory is removed. A warm-up a nudge interrupts is canceled and
-    /// left to wind down on its own: the job does not wait for it.
+    /// left to wind down on its own: the job does not wait for it, nor for the spare directory's removal, which goes on beside it.
     /// </summary>
     public static async Task<string?> WaitForJobAsync(string spareDirectory, Func<bool> workerAlive, Func<CancellationToken, Task>? warmUp, CancellationToken stop)
     {
@@ -78,26 +78,28 @@ public static partial class SpareRunner
         }
         var jobFile = Path.Combine(spareDirectory, JobFile);
         JobDirectory.WriteAtomic(Path.Combine(spareDirectory, ReadyFile), Environment.ProcessId + "\n");
-        try
+        while (true)
         {
-            while (true)
+            // The job first: one handed over just before the worker died or a SIGTERM came is still this spare's.
+            if (ReadJob(jobFile) is { } job)
             {
-                // The job first: one handed over just before the worker died or a SIGTERM came is still this spare's.
-                if (ReadJob(jobFile) is { } job) return job;
-                if (stop.IsCancellationRequested || !workerAlive()) return null;
-                try
-                {
-                    await Wake.WaitAsync(PollInterval, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // looked at once more above
-                }
+                // Removed beside the job, not before it: with a warm-up cut short it holds a whole job directory.
+                _ = Task.Run(() => Delete(spareDirectory), CancellationToken.None);
+                return job;
             }
-        }
-        finally
-        {
-            Delete(spareDirectory);
+            if (stop.IsCancellationRequested || !workerAlive())
+            {
+                Delete(spareDirectory);
+                return null;
+            }
+            try
+            {
+                await Wake.WaitAsync(PollInterval, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // looked at once more above
+            }
         }
     }
 
