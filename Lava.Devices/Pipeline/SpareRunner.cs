@@ -51,6 +51,9 @@ public static partial class SpareRunner
         // The worker starts it and waits for it, so it is the parent; an orphan is given to init (or a subreaper).
         var worker = GetParentPid();
         var warmUp = Path.GetFullPath(Path.Combine(spareDirectory, "warm-up"));
+        // Console's writers are created on first use: made when the job redirects them, they cost its hand-over 2-13 ms.
+        Console.Out.Flush();
+        Console.Error.Flush();
         var job = await WaitForJobAsync(spareDirectory, () => worker != 1 && GetParentPid() == worker, ct => RunnerWarmUp.RunAsync(warmUp, ct), stop).ConfigureAwait(false);
         if (job is null) return 0;
         RedirectOutput(new JobDirectory(job).RunnerLog);
