@@ -51,6 +51,9 @@ public static partial class SpareRunner
         // The worker starts it and waits for it, so it is the parent; an orphan is given to init (or a subreaper).
         var worker = GetParentPid();
         var warmUp = Path.GetFullPath(Path.Combine(spareDirectory, "warm-up"));
+        // Console's writers are created on first use: made when the job redirects them, they cost its hand-over 2-13 ms.
+        Console.Out.Flush();
+        Console.Error.Flush();
         var job = await WaitForJobAsync(spareDirectory, () => worker != 1 && GetParentPid() == worker, ct => RunnerWarmUp.RunAsync(warmUp, ct), stop).ConfigureAwait(false);
         if (job is null) return 0;
         RedirectOutput(new JobDirectory(job).RunnerLog);
@@ -62,7 +65,7 @@ public static partial class SpareRunner
     /// Runs <paramref name="warmUp"/> (when given) until it ends or a nudge comes, writes <c>ready</c> and waits for
     /// <c>job</c>; returns the job directory, or null once <paramref name="workerAlive"/> says no or <paramref name="stop"/>
     /// fires before a job came. Either way the spare directory is removed. A warm-up a nudge interrupts is canceled and
-    /// left to wind down on its own: the job does not wait for it.
+    /// left to wind down on its own: the job does not wait for it, nor for the spare directory's removal, which goes on beside it.
     /// </summary>
     public static async Task<string?> WaitForJobAsync(string spareDirectory, Func<bool> workerAlive, Func<CancellationToken, Task>? warmUp, CancellationToken stop)
     {
@@ -78,26 +81,28 @@ public static partial class SpareRunner
         }
         var jobFile = Path.Combine(spareDirectory, JobFile);
         JobDirectory.WriteAtomic(Path.Combine(spareDirectory, ReadyFile), Environment.ProcessId + "\n");
-        try
+        while (true)
         {
-            while (true)
+            // The job first: one handed over just before the worker died or a SIGTERM came is still this spare's.
+            if (ReadJob(jobFile) is { } job)
             {
-                // The job first: one handed over just before the worker died or a SIGTERM came is still this spare's.
-                if (ReadJob(jobFile) is { } job) return job;
-                if (stop.IsCancellationRequested || !workerAlive()) return null;
-                try
-                {
-                    await Wake.WaitAsync(PollInterval, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // looked at once more above
-                }
+                // Removed beside the job, not before it: with a warm-up cut short it holds a whole job directory.
+                _ = Task.Run(() => Delete(spareDirectory), CancellationToken.None);
+                return job;
             }
-        }
-        finally
-        {
-            Delete(spareDirectory);
+            if (stop.IsCancellationRequested || !workerAlive())
+            {
+                Delete(spareDirectory);
+                return null;
+            }
+            try
+            {
+                await Wake.WaitAsync(PollInterval, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // looked at once more above
+            }
         }
     }
 

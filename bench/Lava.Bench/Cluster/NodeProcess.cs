@@ -97,12 +97,17 @@ internal sealed class NodeProcess : IAsyncDisposable
     /// CPU seconds the process used so far, user and system (fields 14 and 15 of /proc/PID/stat, in clock ticks of
     /// 1/100 s as Linux reports them to user space).
     /// </summary>
-    public double CpuSeconds()
+    public double CpuSeconds() => StatSeconds(11);
+
+    /// <summary>CPU seconds of the process's children that ended and were waited for (fields 16 and 17 of /proc/PID/stat).</summary>
+    public double ChildrenCpuSeconds() => StatSeconds(13);
+
+    private double StatSeconds(int field)
     {
         var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
         // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+        return (long.Parse(fields[field], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[field + 1], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
     }
 
     /// <summary>The process's resident memory (VmRSS of /proc/PID/status) in MiB.</summary>

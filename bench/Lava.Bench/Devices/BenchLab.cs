@@ -39,6 +39,8 @@ internal sealed class BenchLab : IAsyncDisposable
 
     public NodeProcess Master { get; private set; } = null!;
 
+    public NodeProcess Worker => _worker ?? throw new InvalidOperationException("the worker has not started");
+
     public string MasterDataDir => Path.Combine(_dir.FullName, "master");
 
     public HttpClient Client { get; private set; } = null!;
@@ -98,7 +100,7 @@ internal sealed class BenchLab : IAsyncDisposable
                     {% set connection_command = 'telnet 127.0.0.1 {{board.Port}}' %}
                     {% set pdu_command = 'bash {{pduScript}}' %}
                     {% set pdu_outlet = {{i + 1}} %}
-
+                    {{KernelStart(board.Options)}}
                     """,
             }, ct);
         }
@@ -112,6 +114,14 @@ internal sealed class BenchLab : IAsyncDisposable
             ["--name", WorkerName, "--token-file", credentials, "--data-dir", Path.Combine(_dir.FullName, "worker")]);
         await Master.WaitForLineAsync(StartDeadline, $"Worker {WorkerName} is Online");
     }
+
+    /// <summary>
+    /// An unpaced board's long boot log scrolls its kernel start message out of the runner's search window (64 KiB, as
+    /// pexpect's) before auto-login starts looking for it whenever the power-cycle action returns late: such a board is
+    /// known to have started by a line printed after its boot log.
+    /// </summary>
+    private static string KernelStart(SimulatedBoardOptions board) =>
+        board.BaudRate == 0 && board.BootLogBytes > 0 ? "{% set kernel_start_message = 'Run /sbin/init' %}" : "";
 
     /// <summary>A boot-only job for a board of <paramref name="deviceType"/>: power-cycle, read the boot log up to the login prompt, log in.</summary>
     public static string BootJob(string deviceType, string name) => $$"""
