@@ -46,7 +46,9 @@ internal sealed partial class DevicesBench : IBenchSuite
         }
         // LAVA_BENCH_ONLY=latency: a console's first byte and a device's turnaround alone, with one job's timeline.
         var latencyOnly = Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") == "latency";
-        if (!latencyOnly) yield return new Figure(Bench, "bytes_per_idle_device_actor", await IdleActorBytesAsync(), "bytes");
+        // LAVA_BENCH_ONLY=consoles: the many consoles at once alone.
+        var consolesOnly = Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") == "consoles";
+        if (!latencyOnly && !consolesOnly) yield return new Figure(Bench, "bytes_per_idle_device_actor", await IdleActorBytesAsync(), "bytes");
 
         var consoles = latencyOnly ? 0 : ConsoleCount();
         await using (var lab = await BenchLab.StartAsync(
@@ -56,6 +58,11 @@ internal sealed partial class DevicesBench : IBenchSuite
             new BoardGroup(ManyType, consoles, new SimulatedBoardOptions { Name = "many", AutobootSeconds = 0, BootLogBytes = ConsoleBootLogBytes }),
         ], cancellationToken))
         {
+            if (consolesOnly)
+            {
+                await foreach (var figure in ConsolesAsync(lab, consoles, cancellationToken)) yield return figure;
+                yield break;
+            }
             if (!latencyOnly)
             {
                 var (storedMbPerS, consoleMbPerS) = await ConsoleThroughputAsync(lab, cancellationToken);
