@@ -137,6 +137,9 @@ public sealed partial class DeviceActor
         public string? StopReason { get; set; }
         public bool PoweringOff { get; set; }
         public TimeSpan PollInterval { get; set; }
+        public RunnerStart Start { get; set; }
+        public DateTimeOffset AskedAt { get; set; }
+        public long LinesAtLaunch { get; set; }
 
         public void Dispose()
         {

@@ -46,6 +46,9 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         Receive<KillRunner>(k => { if (_run?.JobId == k.JobId && _run.End is null) _run.Runner?.Signal(RunnerProcess.SigKill); });
         Receive<PoweredOff>(OnPoweredOff);
         Receive<MultinodeAnswer>(OnMultinodeAnswer);
+        Receive<RunnerStartQueued>(OnStartQueued);
+        Receive<RunnerStartGranted>(OnStartGranted);
+        Receive<StartWindowOver>(o => { if (_run?.JobId == o.JobId && _run.Start == RunnerStart.Starting) StartDone(_run); });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -62,6 +65,7 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         // The runner goes on without us; a new incarnation adopts it from the job's directory.
         if (_run is { } run)
         {
+            StartDone(run);
             PersistAcked(run);
             run.Dispose();
         }
@@ -125,6 +129,11 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         }
         _log.Info("Stopping job {JobId} on {DeviceId}: {Reason}", stop.JobId, _device, stop.Reason);
         _run.StopReason = stop.Reason;
+        if (_run.Start == RunnerStart.Asked)
+        {
+            CancelWaiting(_run);
+            return;
+        }
         if (_run.Runner is { } runner && runner.IsAlive())
         {
             runner.Signal(RunnerProcess.SigTerm);
@@ -174,20 +183,22 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         var multinode = job.Group is { } group ? new RunMultinode(job.JobId, group.GetValueOrDefault(job.JobId, ""), group) : null;
         directory.Prepare(new RunInfo(job.JobId, _device, _options.WorkerName, (long)job.JobTimeout.TotalSeconds, files, multinode), job.Definition, job.DeviceConfiguration);
         _run = new JobRun(job.JobId, directory);
-        var spare = _spares?.TryHand(directory);
-        try
+        if (_spares?.TryHand(directory) is { } spare)
         {
-            _run.Runner = spare ?? RunnerProcess.Start(_options.RunnerCommand, directory);
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
-        {
-            _log.Error("Could not start the job runner of job {JobId} on {DeviceId}: {Error}", job.JobId, _device, e.Message);
-            Died(_run, $"could not start the job runner: {e.Message}");
+            Launched(_run, spare, "was a spare");
+            Context.Parent.Tell(SpareUsed.Instance);
             return;
         }
-        _log.Info("Job {JobId} on {DeviceId}: runner {Pid} {How}", job.JobId, _device, _run.Runner.Pid, spare is null ? "started" : "was a spare");
-        Watch(_run);
-        if (spare is not null) Context.Parent.Tell(SpareUsed.Instance);
+        _run.Start = RunnerStart.Asked;
+        _run.AskedAt = DateTimeOffset.UtcNow;
+        Context.Parent.Tell(new StartRunner(job.JobId));
+    }
+
+    private void Launched(JobRun run, RunnerProcess runner, string how)
+    {
+        run.Runner = runner;
+        _log.Info("Job {JobId} on {DeviceId}: runner {Pid} {How}", run.JobId, _device, runner.Pid, how);
+        Watch(run);
     }
 
     private void OnAdopt(AdoptJob adopt)
@@ -237,6 +248,7 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         run.Log.Scan();
         run.Results.Scan();
         var grew = (run.Log.Lines, run.Results.Lines) != before | ScanMultinode(run);
+        if (run.Start == RunnerStart.Starting && run.Log.Lines > run.LinesAtLaunch) StartDone(run);
         SendNew(run);
         if (run.End is null && run.Runner is { IsChild: false } adopted && !adopted.IsAlive())
         {
@@ -252,6 +264,7 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
     private void OnRunnerGone()
     {
         var run = _run!;
+        StartDone(run);
         if (run.End is not null || run.PoweringOff) return;
         Timers.Cancel(KillTimer);
         Timers.Cancel(PollTimer);

@@ -28,6 +28,21 @@ public sealed record DeviceActorOptions(
     /// </summary>
     public int SpareRunners { get; init; }
 
+    /// <summary>
+    /// How many job runners may start at once (<c>lava.worker.max-starting-runners</c>); the other jobs wait their turn
+    /// in order, each saying so in its log. A runner counts as starting from its process's start to its first log line.
+    /// The machine's core count by default: a runner's start is about half a second of one core.
+    /// </summary>
+    public int MaxStartingRunners
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = Environment.ProcessorCount;
+
     /// <summary>The longest pause between two looks at a running job's spool when it does not grow.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 }

@@ -14,8 +14,10 @@ namespace Lava.Devices.Actors;
 /// the job's supervisor finds it again with its next <see cref="QueryJob"/> or <see cref="RunJob"/>. It owns the
 /// worker's spare runners (<see cref="SpareRunnerPool"/>, <see cref="DeviceActorOptions.SpareRunners"/>): kills those an
 /// earlier worker left, keeps the pool full (again after each <see cref="SpareUsed"/>) and kills the unused ones when it stops.
+/// It also lets at most <see cref="DeviceActorOptions.MaxStartingRunners"/> job runners start at once (see
+/// <see cref="StartRunner"/>).
 /// </summary>
-public sealed class DeviceActors : ReceiveActor
+public sealed partial class DeviceActors : ReceiveActor
 {
     /// <summary>How long after a spare took a job its replacement is started.</summary>
     private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(250);
@@ -31,6 +33,8 @@ public sealed class DeviceActors : ReceiveActor
         // The replacement's start and warm-up would take the CPU from the job's first steps, which it is there to speed up.
         Receive<SpareUsed>(_ => Context.System.Scheduler.ScheduleTellOnce(RefillDelay, Self, FillSparesNow.Instance, Self));
         Receive<FillSparesNow>(_ => FillSpares());
+        Receive<StartRunner>(OnStartRunner);
+        Receive<RunnerStartDone>(OnRunnerStartDone);
         Receive<RunJob>(m => Hand(m.JobId, m.Device, m));
         Receive<QueryJob>(m => Hand(m.JobId, m.Device, m));
         Receive<StopJob>(m => Hand(m.JobId, m.Device, m));
@@ -73,9 +77,12 @@ public sealed class DeviceActors : ReceiveActor
 
     private void FillSpares()
     {
+        // Jobs waiting for a start go first: a spare's start would only take a core from theirs. The pool fills once
+        // the queue is empty (OnRunnerStartDone).
+        if (_spares is null || _waiting.Count > 0) return;
         try
         {
-            _spares?.Fill();
+            _spares.Fill();
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
         {

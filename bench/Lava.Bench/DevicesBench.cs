@@ -50,7 +50,9 @@ internal sealed partial class DevicesBench : IBenchSuite
         var consoleOnly = Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") == "console";
         // LAVA_BENCH_ONLY=latency: a console's first byte and a device's turnaround alone, with one job's timeline.
         var latencyOnly = Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") == "latency";
-        if (!latencyOnly && !consoleOnly) yield return new Figure(Bench, "bytes_per_idle_device_actor", await IdleActorBytesAsync(), "bytes");
+        // LAVA_BENCH_ONLY=consoles: the many consoles at once alone.
+        var consolesOnly = Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") == "consoles";
+        if (!latencyOnly && !consoleOnly && !consolesOnly) yield return new Figure(Bench, "bytes_per_idle_device_actor", await IdleActorBytesAsync(), "bytes");
 
         var consoles = latencyOnly || consoleOnly ? 0 : ConsoleCount();
         await using (var lab = await BenchLab.StartAsync(
@@ -60,6 +62,11 @@ internal sealed partial class DevicesBench : IBenchSuite
             new BoardGroup(ManyType, consoles, new SimulatedBoardOptions { Name = "many", AutobootSeconds = 0, BootLogBytes = ConsoleBootLogBytes }),
         ], cancellationToken))
         {
+            if (consolesOnly)
+            {
+                await foreach (var figure in ConsolesAsync(lab, consoles, cancellationToken)) yield return figure;
+                yield break;
+            }
             if (!latencyOnly)
             {
                 var (storedMbPerS, consoleMbPerS) = await ConsoleThroughputAsync(lab, cancellationToken);

@@ -42,8 +42,9 @@ public abstract class SchedulerTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLife
     private readonly LabDatabase _labDatabase;
     private readonly string? _directory;
 
-    protected SchedulerTestKit(LabDatabase labDatabase, LavaPersistenceOptions journal, ITestOutputHelper output, string? directory = null)
-        : base(Configure(journal), output: output)
+    /// <param name="overrides">Configuration over the test kit's (a test journal plugin, say); none by default.</param>
+    protected SchedulerTestKit(LabDatabase labDatabase, LavaPersistenceOptions journal, ITestOutputHelper output, string? directory = null, Config? overrides = null)
+        : base(overrides is null ? Configure(journal) : overrides.WithFallback(Configure(journal)), output: output)
     {
         (_labDatabase, _directory) = (labDatabase, directory);
         Region = CreateTestProbe("region");
