@@ -53,7 +53,9 @@ public static class LavaPersistence
         ArgumentNullException.ThrowIfNull(options);
         var (provider, mapping, tuning) = options.Provider switch
         {
-            PersistenceProvider.Sqlite => (SqliteProvider, "sqlite", ""),
+            // Rows as parameters, not as SQL text: the payloads were written out as hex literals into a fresh statement
+            // per batch (a tenth of what the master allocated in a burst of REST submissions).
+            PersistenceProvider.Sqlite => (SqliteProvider, "sqlite", "prefer-parameters-on-multirow-insert = true"),
             // Doubles tagged appends (3.6k to 7.3k events/s measured).
             PersistenceProvider.PostgreSql => ("PostgreSQL.15", "postgresql", """
                 tagtable-asqueryable-insert-mode = parameterized

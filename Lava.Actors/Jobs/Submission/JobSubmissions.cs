@@ -137,8 +137,20 @@ public sealed class JobSubmissions(LabCatalog catalog, IJobIds ids, TimeProvider
         {
             return new SubmissionRefusal(RefusalKind.DeviceUnavailable, $"Device type '{requested}' is unavailable.");
         }
-        var inService = lab.Devices.Where(d => d.Device.DeviceType == type.Name && d.Device.Health != DeviceHealth.Retired).ToList();
-        if (inService.Count == 0)
+        // One pass without copies: every submission of a burst runs this over the whole lab.
+        var inService = false;
+        var tagged = false;
+        foreach (var (device, deviceTags) in lab.Devices)
+        {
+            if (device.DeviceType != type.Name || device.Health == DeviceHealth.Retired) continue;
+            inService = true;
+            if (CarriesAll(deviceTags, tags))
+            {
+                tagged = true;
+                break;
+            }
+        }
+        if (!inService)
         {
             return new SubmissionRefusal(RefusalKind.DeviceUnavailable, $"No devices of type '{type.Name}' are available.");
         }
@@ -146,9 +158,18 @@ public sealed class JobSubmissions(LabCatalog catalog, IJobIds ids, TimeProvider
         {
             return new SubmissionRefusal(RefusalKind.DeviceUnavailable, $"Device tag '{unknown}' does not exist in the database.");
         }
-        return inService.Any(d => tags.All(d.Tags.Contains))
+        return tagged
             ? null
             : new SubmissionRefusal(RefusalKind.DeviceUnavailable, $"No device of type '{type.Name}' has all the tags: {string.Join(", ", tags)}.");
+    }
+
+    private static bool CarriesAll(IReadOnlySet<string> deviceTags, IReadOnlyList<string> tags)
+    {
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (!deviceTags.Contains(tags[i])) return false;
+        }
+        return true;
     }
 
     private static TimeSpan? QueueTimeout(OrderedDictionary<object, object?> tree) =>

@@ -109,6 +109,29 @@ public sealed class JobIntakeSpec : SupervisorTestKit
     }
 
     [Fact]
+    public async Task Writes_of_many_rows_must_store_every_job_whole_and_answer_each_submission_with_its_own_jobs()
+    {
+        var intake = Sys.ActorOf(JobIntake.Props(() => Scheduler.Ref));
+        // 250 jobs: more rows than one multi-row insert takes, with text that must survive being bound as parameters.
+        var submissions = Enumerable.Range(0, 5)
+            .Select(s => (IReadOnlyList<JobSpec>)[.. Enumerable.Range(100 + (s * 50), 50).Select(id => SupervisedJobs.Spec(id) with
+            {
+                Description = $"job {id}: 'quoted' \"twice\" ü 💡",
+                Definition = $"job_name: '{id}'\n-- ; DROP TABLE event_journal;\n",
+            })])
+            .ToList();
+
+        foreach (var jobs in submissions) intake.Tell(new JournalJobs(jobs), TestActor);
+
+        foreach (var jobs in submissions) Assert.Equal(jobs.Select(j => j.Id), (await ExpectMsgAsync<JobsJournaled>()).JobIds);
+        var journal = PersistenceQuery.Get(Sys).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var read = await journal.CurrentEventsByTag(JobEvents.Tag, Offset.NoOffset()).RunWith(Sink.Seq<EventEnvelope>(), Sys.Materializer());
+        Assert.Equal(
+            submissions.SelectMany(jobs => jobs).Select(j => ($"job-{j.Id}", 1L, j.Description, j.Definition)),
+            read.Select(e => (e.PersistenceId, e.SequenceNr, ((JobSubmitted)e.Event).Spec.Description, ((JobSubmitted)e.Event).Spec.Definition)));
+    }
+
+    [Fact]
     public async Task A_supervisor_started_later_must_recover_the_job_as_Queued_and_take_its_device()
     {
         var intake = Sys.ActorOf(JobIntake.Props(() => Scheduler.Ref));
