@@ -91,6 +91,7 @@ internal static class MasterHost
         builder.Services.AddSingleton<JobGateway>();
         builder.Services.AddSingleton<WorkerAgentDirectory>();
         builder.Services.AddLavaUi(options);
+        builder.Services.AddHostedService(sp => IdleMemoryTrim.ForProcess(sp.GetRequiredService<ILogger<IdleMemoryTrim>>()));
         // Known once the actor system is up: with port 0 the cluster port is only bound then.
         builder.Services.AddSingleton(sp => new MasterClusterAddress(
             $"{host}:{Akka.Cluster.Cluster.Get(sp.GetRequiredService<ActorSystem>()).SelfAddress.Port}"));

@@ -8,12 +8,7 @@ namespace Lava.Actors.Jobs.Scheduling;
 /// reacts to at once (LAVA's loop runs every 20 s). <value>10 s by default.</value>
 /// </param>
 /// <param name="SnapshotEvery">Journaled events between two snapshots, so that recovery replays at most this many. <value>500 by default.</value></param>
-/// <param name="ReleaseStartMemory">
-/// Once the scheduler has read the whole queue after a start, the end of a master's recovery, the process compacts its
-/// heap and returns what recovery allocated to the operating system: otherwise an idle master keeps it committed for
-/// days. <value>On by default.</value>
-/// </param>
-public sealed record SchedulerSettings(TimeSpan SweepInterval, int SnapshotEvery, bool ReleaseStartMemory = true)
+public sealed record SchedulerSettings(TimeSpan SweepInterval, int SnapshotEvery)
 {
     /// <summary>The configuration section read by <see cref="FromConfig"/>.</summary>
     public const string ConfigPath = "lava.scheduler";
@@ -21,7 +16,7 @@ public sealed record SchedulerSettings(TimeSpan SweepInterval, int SnapshotEvery
     /// <summary>The defaults of reference.conf.</summary>
     public static SchedulerSettings Default { get; } = new(TimeSpan.FromSeconds(10), 500);
 
-    /// <summary>Reads <c>lava.scheduler.sweep-interval</c>, <c>snapshot-every</c> and <c>release-start-memory</c>, with the defaults for missing keys.</summary>
+    /// <summary>Reads <c>lava.scheduler.sweep-interval</c> and <c>snapshot-every</c>, with the defaults for missing keys.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is not positive.</exception>
     public static SchedulerSettings FromConfig(Config config)
     {
@@ -29,8 +24,7 @@ public sealed record SchedulerSettings(TimeSpan SweepInterval, int SnapshotEvery
         var section = config.GetConfig(ConfigPath) ?? Config.Empty;
         var settings = new SchedulerSettings(
             section.GetTimeSpan("sweep-interval", Default.SweepInterval),
-            section.GetInt("snapshot-every", Default.SnapshotEvery),
-            section.GetBoolean("release-start-memory", Default.ReleaseStartMemory));
+            section.GetInt("snapshot-every", Default.SnapshotEvery));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.SweepInterval, TimeSpan.Zero, "lava.scheduler.sweep-interval");
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.SnapshotEvery, 1, "lava.scheduler.snapshot-every");
         return settings;

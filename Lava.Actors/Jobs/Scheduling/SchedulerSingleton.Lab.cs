@@ -49,11 +49,6 @@ public sealed partial class SchedulerSingleton
 
     private void OnQueueLoaded(QueueLoaded loaded)
     {
-        if (!_queueRead && _settings.ReleaseStartMemory)
-        {
-            // Aggressive: compact everything and decommit the free space, once; a blocking pause of milliseconds.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        }
         _queueRead = true;
         // The read models lag the supervisors: a listed job may be booked already, and a job queued since is kept.
         foreach (var job in loaded.Jobs.Where(j => !_ledger.IsBooked(j.Id))) _queue.Add(job);
