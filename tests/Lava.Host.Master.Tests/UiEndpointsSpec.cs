@@ -126,6 +126,25 @@ public sealed class UiEndpointsSpec : IAsyncLifetime
         Assert.Contains("\"second\"", await logEvents.ReadLineAsync(timeout.Token), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_live_stream_of_a_list_must_start_with_the_state_of_the_shown_jobs_the_viewer_may_see()
+    {
+        using var admin = _master.Client();
+        var secret = await SubmitAsync(admin, "personal");
+        var open = await SubmitAsync(admin, "public");
+        using var anonymous = _master.Client("");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        using var jobs = await anonymous.GetAsync($"ui/live/jobs?shown={secret},x,{open}", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var events = new StreamReader(await jobs.Content.ReadAsStreamAsync(timeout.Token));
+        Assert.Equal(": live", await events.ReadLineAsync(timeout.Token));
+        Assert.Equal("", await events.ReadLineAsync(timeout.Token));
+        // The private job is left out, the id that is not one ignored: the first event is the public job's state.
+        Assert.Equal("event: job", await events.ReadLineAsync(timeout.Token));
+        var state = JsonDocument.Parse((await events.ReadLineAsync(timeout.Token))!["data: ".Length..]).RootElement;
+        Assert.Equal((open, "Submitted"), (state.GetProperty("id").GetInt64(), state.GetProperty("state").GetString()));
+    }
+
     private static async Task<long> SubmitAsync(HttpClient client, string visibility)
     {
         using var response = await client.PostAsJsonAsync("api/v0.2/jobs/", new { definition = Job.Replace("VISIBILITY", visibility, StringComparison.Ordinal) });

@@ -9,7 +9,8 @@ namespace Lava.Host.Master.Gateway.Ui;
 
 /// <summary>
 /// The UI's data endpoints, with the session's visibility (a job the viewer may not see is 404):
-/// <c>/ui/live/jobs</c> and <c>/ui/live/devices</c>, Server-Sent Events of job and device changes pushed by the
+/// <c>/ui/live/jobs</c> (<c>?job=N</c> one job, <c>?shown=N,M</c> a list's unfinished jobs: their state first) and
+/// <c>/ui/live/devices</c>, Server-Sent Events of job and device changes pushed by the
 /// <see cref="LiveFeed"/>; <c>/ui/jobs/N/log</c>, a range of log lines through the line index (<c>start</c>/<c>end</c>,
 /// or the last <c>tail</c> lines); <c>/ui/jobs/N/log/live</c>, lines from <c>start</c> or after the <c>Last-Event-ID</c>
 /// a reconnecting browser sends, then each new one as it is stored; <c>/ui/jobs/N/log/download</c>, the whole file.
@@ -51,11 +52,18 @@ internal static class LiveEndpoints
     {
         var viewer = await UiSession.ViewerAsync(context);
         long? only = Number(context.Request.Query["job"]);
-        // A page following one job gets its state as of now first: a change between the page's render and this
-        // connection (or during a reconnection) is not lost.
-        Func<Task<LiveUpdate?>>? current = only is { } id
-            ? async () => await VisibleJobAsync(context, id) is { } job ? new JobUpdate(job) : null
-            : null;
+        // A page following one job, or showing unfinished jobs in a list (?shown=1,2,3), gets their state as of now
+        // first: a change between the page's render and this connection (or during a reconnection) is not lost.
+        var now = only is { } id ? [id] : Numbers(context.Request.Query["shown"], MaxShown);
+        Func<Task<IReadOnlyList<LiveUpdate>>>? current = now.Count == 0 ? null : async () =>
+        {
+            var updates = new List<LiveUpdate>();
+            foreach (var shown in now)
+            {
+                if (await VisibleJobAsync(context, shown) is { } job) updates.Add(new JobUpdate(job));
+            }
+            return updates;
+        };
         await StreamAsync(context, feed, current, update => update is JobUpdate { Job: var job } && (only is null || only == job.Id) && LiveFeed.CanView(viewer, job)
             ? ("job", JobEvent(job))
             : null);
@@ -64,23 +72,26 @@ internal static class LiveEndpoints
     private static Task LiveDevicesAsync(HttpContext context, LiveFeed feed)
     {
         var only = context.Request.Query["device"].ToString();
-        Func<Task<LiveUpdate?>>? current = only.Length > 0
-            ? async () => await feed.DeviceAsync(only, context.RequestAborted)
+        Func<Task<IReadOnlyList<LiveUpdate>>>? current = only.Length > 0
+            ? async () => await feed.DeviceAsync(only, context.RequestAborted) is { } device ? [device] : []
             : null;
         return StreamAsync(context, feed, current, update => update is DeviceUpdate { Device: var device, CurrentJob: var job } && (only.Length == 0 || only == device.Hostname)
             ? ("device", new { hostname = device.Hostname, state = device.State.ToString(), health = device.Health.ToString(), currentJob = job })
             : null);
     }
 
-    private static async Task StreamAsync(HttpContext context, LiveFeed feed, Func<Task<LiveUpdate?>>? current, Func<LiveUpdate, (string Event, object Data)?> select)
+    private static async Task StreamAsync(HttpContext context, LiveFeed feed, Func<Task<IReadOnlyList<LiveUpdate>>>? current, Func<LiveUpdate, (string Event, object Data)?> select)
     {
         var aborted = context.RequestAborted;
         var updates = feed.Subscribe(aborted);
         StartEvents(context);
         await context.Response.WriteAsync(": live\n\n", aborted);
-        if (current is not null && await current() is { } now && select(now) is { } first)
+        foreach (var now in current is null ? [] : await current())
         {
-            await context.Response.WriteAsync($"event: {first.Event}\ndata: {JsonSerializer.Serialize(first.Data, Json)}\n\n", aborted);
+            if (select(now) is { } first)
+            {
+                await context.Response.WriteAsync($"event: {first.Event}\ndata: {JsonSerializer.Serialize(first.Data, Json)}\n\n", aborted);
+            }
         }
         await context.Response.Body.FlushAsync(aborted);
         try
@@ -213,6 +224,14 @@ internal static class LiveEndpoints
         // Proxies that buffer (nginx) would hold the events back.
         context.Response.Headers["X-Accel-Buffering"] = "no";
     }
+
+    /// <summary>The unfinished jobs a list page may ask the state of when it connects.</summary>
+    private const int MaxShown = 100;
+
+    // "1,2,3": at most max ids; anything that is not an id is left out.
+    private static List<long> Numbers(Microsoft.Extensions.Primitives.StringValues value, int max) =>
+        [.. value.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => Number(n)).OfType<long>().Distinct().Take(max)];
 
     private static long? Number(Microsoft.Extensions.Primitives.StringValues value) =>
         long.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;

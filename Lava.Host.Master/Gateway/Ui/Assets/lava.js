@@ -68,7 +68,15 @@ function followLive() {
   var devices = document.querySelectorAll("[data-device]");
   if (jobs.length > 0) {
     var single = document.querySelector("[data-live=job]");
-    var source = new EventSource("/ui/live/jobs" + (single ? "?job=" + single.getAttribute("data-job") : ""));
+    // The unfinished jobs a list shows: their state as of the connection comes first, so that a row rendered just
+    // before a change it would otherwise miss does not stay stale.
+    var shown = [];
+    document.querySelectorAll("tr[data-job]").forEach(function (row) {
+      var state = row.querySelector("[data-field=state]");
+      if (shown.length < 100 && (!state || state.textContent.trim() !== "Finished")) shown.push(row.getAttribute("data-job"));
+    });
+    var source = new EventSource("/ui/live/jobs" + (single ? "?job=" + single.getAttribute("data-job")
+      : shown.length > 0 ? "?shown=" + shown.join(",") : ""));
     source.addEventListener("job", function (e) {
       var job = JSON.parse(e.data);
       if (!document.querySelector("[data-job='" + job.id + "']")) addJobRow(job);
