@@ -45,20 +45,26 @@ function refreshTimings() {
   }, 300);
 }
 
-// The lab page's counts: read again (as the viewer may see them) when a job or a device changes.
-var countsPending = null;
+// The lab page's counts: read again (as the viewer may see them) when a job or a device changes. A change that comes
+// while a read is under way is followed by another read: the one under way may have been answered before it.
+var countsPending = null, countsAgain = false;
 function refreshCounts() {
-  if (!document.querySelector("[data-live=counts]") || countsPending) return;
+  if (!document.querySelector("[data-live=counts]")) return;
+  if (countsPending) { countsAgain = true; return; }
   countsPending = setTimeout(function () {
+    countsAgain = false;
     fetch("/?handler=Counts", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
+      .catch(function () { return null; })
       .then(function (counts) {
         countsPending = null;
-        if (!counts) return;
-        Object.keys(counts).forEach(function (key) {
-          var el = document.querySelector("[data-count='" + key + "']");
-          if (el) el.textContent = String(counts[key]);
-        });
+        if (counts) {
+          Object.keys(counts).forEach(function (key) {
+            var el = document.querySelector("[data-count='" + key + "']");
+            if (el) el.textContent = String(counts[key]);
+          });
+        }
+        if (countsAgain) refreshCounts();
       });
   }, 300);
 }
@@ -77,6 +83,8 @@ function followLive() {
     });
     var source = new EventSource("/ui/live/jobs" + (single ? "?job=" + single.getAttribute("data-job")
       : shown.length > 0 ? "?shown=" + shown.join(",") : ""));
+    // A change between the page's render (or a lost connection) and this connection: counts are read again.
+    source.addEventListener("open", refreshCounts);
     source.addEventListener("job", function (e) {
       var job = JSON.parse(e.data);
       if (!document.querySelector("[data-job='" + job.id + "']")) addJobRow(job);
@@ -91,6 +99,7 @@ function followLive() {
   if (devices.length > 0) {
     var one = document.querySelector("[data-live=device]");
     var deviceSource = new EventSource("/ui/live/devices" + (one ? "?device=" + encodeURIComponent(one.getAttribute("data-device")) : ""));
+    deviceSource.addEventListener("open", refreshCounts);
     deviceSource.addEventListener("device", function (e) {
       var device = JSON.parse(e.data);
       liveFields("[data-device='" + device.hostname + "']", device.hostname, device);
