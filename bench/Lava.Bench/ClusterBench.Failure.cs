@@ -73,9 +73,16 @@ internal sealed partial class ClusterBench
             Convert.FromBase64String(Text("certificate")), Convert.FromBase64String(Text("key")), Convert.FromBase64String(Text("ca")));
     }
 
-    /// <summary>The dll of <paramref name="project"/> built beside this benchmark (same configuration), found from the repository root.</summary>
+    /// <summary>
+    /// The dll of <paramref name="project"/> built beside this benchmark (same configuration), found from the repository
+    /// root; for the worker, the one LAVA_BENCH_WORKER_DLL names when set (./lava bench publishes it as it is installed).
+    /// </summary>
     internal static string BuiltDll(string project)
     {
+        if (project == "Lava.Host.Worker" && Environment.GetEnvironmentVariable("LAVA_BENCH_WORKER_DLL") is { Length: > 0 } published)
+        {
+            return File.Exists(published) ? published : throw new FileNotFoundException($"LAVA_BENCH_WORKER_DLL names {published}, which is missing", published);
+        }
         var output = new DirectoryInfo(AppContext.BaseDirectory);
         var root = output;
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Lava.sln"))) root = root.Parent;
