@@ -220,6 +220,16 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
         {
             run.End = end;
         }
+        else if (!File.Exists(directory.PidFile))
+        {
+            // runner.pid is written as the runner starts: this job was waiting for its turn to start one when the
+            // worker stopped, and waits again.
+            _log.Info("Job {JobId} on {DeviceId}: its runner had not started; it asks for its turn again", adopt.JobId, _device);
+            run.Start = RunnerStart.Asked;
+            run.AskedAt = DateTimeOffset.UtcNow;
+            Context.Parent.Tell(new StartRunner(adopt.JobId));
+            return;
+        }
         else if (run.Runner is null || !run.Runner.IsAlive())
         {
             Died(run, run.Runner is null ? "no runner.pid" : run.Runner.ExitDescription());

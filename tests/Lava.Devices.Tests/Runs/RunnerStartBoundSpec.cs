@@ -75,6 +75,37 @@ public sealed class RunnerStartBoundSpec() : Akka.TestKit.Xunit2.TestKit(TestTim
         }
     }
 
+    [Fact]
+    public async Task A_job_waiting_for_its_turn_when_the_worker_stops_must_start_once_under_the_new_incarnation()
+    {
+        var options = _scripts.Options(Runner) with { MaxStartingRunners = 1 };
+        var first = Sys.ActorOf(DeviceActors.Props(options));
+        foreach (var job in new long[] { 1, 2 }) first.Tell(RunnerScripts.Run(job) with { Device = Device(job) }, TestActor);
+        await ExpectMsgAsync<JobRunReport>();
+        await ExpectMsgAsync<JobRunReport>();
+        await AwaitAssertAsync(() => Assert.Equal([("start", 1L)], ReadEvents()), Deadline);
+        var waiting = await ExpectMsgAsync<JobLogText>(Deadline);
+        Assert.Equal(2, waiting.JobId);
+        Assert.Contains("Waiting for a job runner", Assert.Single(waiting.Lines()), StringComparison.Ordinal);
+        Watch(first);
+        Sys.Stop(first);
+        await FishForMessageAsync(m => m is Terminated t && t.ActorRef.Equals(first), Deadline);
+
+        // Job 1's runner lives on and is adopted; job 2, which had no runner yet, starts one now.
+        var second = Sys.ActorOf(DeviceActors.Props(options));
+        var supervisors = new Dictionary<long, TestProbe> { [1] = CreateTestProbe("supervisor-1"), [2] = CreateTestProbe("supervisor-2") };
+        foreach (var (job, supervisor) in supervisors)
+        {
+            second.Tell(new QueryJob(job, Device(job)), supervisor.Ref);
+            Assert.True((await supervisor.ExpectMsgAsync<JobRunReport>()).Running);
+        }
+        await AwaitAssertAsync(() => Assert.Equal(2, ReadEvents().Count(e => e.Kind == "start")), Deadline);
+        await File.WriteAllTextAsync(Path.Combine(_scripts.DataDir, "go"), "");
+        var ends = await Task.WhenAll(supervisors.Select(s => new StoredJob().CollectAsync(s.Value, second, s.Key, within: Deadline)));
+        Assert.All(ends, e => Assert.Equal(("pass", ""), (e.Result, e.ErrorType)));
+        Assert.Equal([("start", 1L), ("start", 2L)], ReadEvents().Where(e => e.Kind == "start").Order());
+    }
+
     private static string Device(long job) => string.Create(CultureInfo.InvariantCulture, $"board-{job:D2}");
 
     private List<(string Kind, long Job)> ReadEvents() =>
