@@ -38,6 +38,14 @@ internal sealed class LinuxConsole(SimulatedBoardOptions options, SerialLine lin
         var batch = new StringBuilder();
         foreach (var logLine in KernelLog(commandLine))
         {
+            if (logLine is null)
+            {
+                // The filler starts: what came before is out, and the board waits if told to.
+                await line.WriteAsync(batch.ToString(), ct);
+                batch.Clear();
+                if (options.BeforeBootLogFiller is { } wait) await wait(ct);
+                continue;
+            }
             if (written == hangAfter)
             {
                 await line.WriteAsync(batch.ToString(), ct);
@@ -67,7 +75,8 @@ internal sealed class LinuxConsole(SimulatedBoardOptions options, SerialLine lin
         }
     }
 
-    private IEnumerable<string> KernelLog(string commandLine)
+    /// <summary>The kernel's lines; null where the filler of <see cref="SimulatedBoardOptions.BootLogBytes"/> starts.</summary>
+    private IEnumerable<string?> KernelLog(string commandLine)
     {
         string[] messages =
         [
@@ -87,8 +96,9 @@ internal sealed class LinuxConsole(SimulatedBoardOptions options, SerialLine lin
         // The filler comes where a real kernel's driver messages would, before init starts.
         for (var i = 0; i < usual.Count; i++)
         {
-            if (i == usual.Count - 2)
+            if (i == usual.Count - 2 && options.BootLogBytes > 0)
             {
+                yield return null;
                 for (var n = 0L; n < KernelLogFiller.LinesFor(options.BootLogBytes); n++)
                 {
                     yield return KernelLogFiller.Line(n);

@@ -65,6 +65,13 @@ public sealed record SimulatedBoardOptions
     /// <value>0 (the usual dozen lines) by default.</value>
     public long BootLogBytes { get; init; }
 
+    /// <summary>
+    /// Awaited once the kernel lines before the <see cref="BootLogBytes"/> filler are out, before the filler: lets a
+    /// program start many boards' long boot logs at the same moment, whenever each board was powered on.
+    /// </summary>
+    /// <value>null (no wait) by default.</value>
+    public Func<CancellationToken, Task>? BeforeBootLogFiller { get; init; }
+
     /// <summary>The faults this board plays.</summary>
     /// <value>none by default.</value>
     public BoardFaults Faults { get; init; } = BoardFaults.None;

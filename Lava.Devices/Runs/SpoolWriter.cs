@@ -7,8 +7,8 @@ namespace Lava.Devices.Runs;
 
 /// <summary>
 /// The runner's side of the job directory: appends LAVA log lines to <c>output.yaml</c> and test cases to
-/// <c>results.jsonl</c>, whole lines only, and writes <c>end.json</c> last. Calls buffer in memory; the buffer goes to
-/// disk at least every <see cref="FlushInterval"/>, when it passes <see cref="FlushBytes"/>, on <see cref="FlushAsync"/>
+/// <c>results.jsonl</c>, whole lines only, and writes <c>end.json</c> last. Calls buffer in memory; a line goes to
+/// disk at most <see cref="FlushInterval"/> after it was logged, at once when the buffer passes <see cref="FlushBytes"/>, on <see cref="FlushAsync"/>
 /// and on <see cref="EndAsync"/>. Log lines go to disk before the results that name them. Thread-safe: the pipeline's
 /// actions and its console readers may log at once.
 /// </summary>
@@ -46,7 +46,8 @@ public sealed class SpoolWriter : IAsyncDisposable
         // A runner reopening a spool carries on numbering after what is there.
         _lines = CountLines(_output);
         _cases = CountLines(_results);
-        _timer = new Timer(_ => _ = FlushAsync(), null, FlushInterval, FlushInterval);
+        // Armed by the first line after a flush only: an idle runner (a board booting quietly, a spare) never wakes.
+        _timer = new Timer(_ => _ = FlushAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Opens the spool files of <paramref name="directory"/> for appending, creating them when missing.</summary>
@@ -74,16 +75,17 @@ public sealed class SpoolWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         var line = LogLine.Format(record);
-        bool full;
+        bool full, first;
         long number;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_ended, this);
             number = _lines++;
+            first = _pendingLines.Length == 0 && _pendingCases.Length == 0;
             _pendingLines.Append(line).Append('\n');
             full = _pendingLines.Length + _pendingCases.Length >= FlushBytes;
         }
-        if (full) _ = FlushAsync();
+        Flush(full, first);
         return number;
     }
 
@@ -94,18 +96,39 @@ public sealed class SpoolWriter : IAsyncDisposable
     public long Result(TestCaseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        bool full;
+        bool full, first;
         long number;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_ended, this);
             var stamped = result.LogLine is null ? result with { LogLine = Math.Max(0, _lines - 1) } : result;
             number = _cases++;
+            first = _pendingLines.Length == 0 && _pendingCases.Length == 0;
             _pendingCases.Append(JsonSerializer.Serialize(stamped, JobDirectory.Json)).Append('\n');
             full = _pendingLines.Length + _pendingCases.Length >= FlushBytes;
         }
-        if (full) _ = FlushAsync();
+        Flush(full, first);
         return number;
+    }
+
+    /// <summary>Flushes now when the buffer is full, or in <see cref="FlushInterval"/> when it was empty until now.</summary>
+    private void Flush(bool full, bool first)
+    {
+        if (full)
+        {
+            _ = FlushAsync();
+        }
+        else if (first)
+        {
+            try
+            {
+                _timer.Change(FlushInterval, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Ending: EndAsync and DisposeAsync flush after stopping the timer.
+            }
+        }
     }
 
     /// <summary>Writes everything logged so far to the spool files.</summary>

@@ -55,16 +55,17 @@ internal sealed partial class DevicesBench : IBenchSuite
         if (!latencyOnly && !consoleOnly && !consolesOnly) yield return new Figure(Bench, "bytes_per_idle_device_actor", await IdleActorBytesAsync(), "bytes");
 
         var consoles = latencyOnly || consoleOnly ? 0 : ConsoleCount();
+        var consolesGate = new ConsolesGate(consoles);
         await using (var lab = await BenchLab.StartAsync(
         [
             new BoardGroup(QuickType, 1, new SimulatedBoardOptions { Name = "quick", AutobootSeconds = 0 }),
             new BoardGroup(BigType, 1, new SimulatedBoardOptions { Name = "big", AutobootSeconds = 0, BaudRate = 0, BootLogBytes = BigBootLogBytes }),
-            new BoardGroup(ManyType, consoles, new SimulatedBoardOptions { Name = "many", AutobootSeconds = 0, BootLogBytes = ConsoleBootLogBytes }),
+            new BoardGroup(ManyType, consoles, new SimulatedBoardOptions { Name = "many", AutobootSeconds = 0, BootLogBytes = ConsoleBootLogBytes, BeforeBootLogFiller = consolesGate.PassAsync }),
         ], cancellationToken))
         {
             if (consolesOnly)
             {
-                await foreach (var figure in ConsolesAsync(lab, consoles, cancellationToken)) yield return figure;
+                await foreach (var figure in ConsolesAsync(lab, consolesGate, cancellationToken)) yield return figure;
                 yield break;
             }
             if (!latencyOnly)
@@ -83,7 +84,7 @@ internal sealed partial class DevicesBench : IBenchSuite
             }
             await foreach (var figure in LatencyAsync(lab, cancellationToken)) yield return figure;
             if (latencyOnly) yield break;
-            await foreach (var figure in ConsolesAsync(lab, consoles, cancellationToken)) yield return figure;
+            await foreach (var figure in ConsolesAsync(lab, consolesGate, cancellationToken)) yield return figure;
         }
         await foreach (var figure in QemuAsync(cancellationToken)) yield return figure;
     }

@@ -38,6 +38,27 @@ public sealed class SpoolSpec : IDisposable
     }
 
     [Fact]
+    public async Task A_line_logged_after_a_quiet_spell_must_reach_the_file_without_another_call()
+    {
+        var directory = _scripts.Job(1);
+        await using var writer = SpoolWriter.Open(directory);
+        using var log = new SpoolReader(directory.OutputFile);
+        var at = DateTimeOffset.Parse("2024-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        // Each line comes after the previous one is on disk and the writer has nothing buffered: its own flush brings it.
+        for (var n = 1; n <= 3; n++)
+        {
+            writer.Log(LogRecord.Text(at, "info", $"line {n}"));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (log.Scan() < n)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"line {n} did not reach {directory.OutputFile}");
+                await Task.Delay(SpoolWriter.FlushInterval);
+            }
+        }
+        Assert.Equal(3, log.Lines);
+    }
+
+    [Fact]
     public async Task A_writer_must_number_lines_and_cases_and_end_with_end_json()
     {
         var directory = _scripts.Job(1);
