@@ -128,7 +128,7 @@ internal sealed class WorkerNode(WorkerOptions options, ILoggerFactory loggerFac
             {
                 var devices = options.SimulatedDevices
                     ? SimulatedDevices.Props(new SimulatedDeviceOptions(options.Name, options.SimulatedStepDelay, options.ResendInterval), _simulatedRuns)
-                    : DeviceActors.Props(new DeviceActorOptions(options.Name, options.DataDir, options.RunnerCommand, options.RunnerStopGrace, options.ResendInterval) { FileServer = _fileServer, SpareRunners = options.SpareRunners, MaxStartingRunners = options.MaxStartingRunners });
+                    : DeviceActors.Props(new DeviceActorOptions(options.Name, options.DataDir, options.RunnerCommand, options.RunnerStopGrace, options.ResendInterval) { FileServer = _fileServer, SpareRunners = options.SpareRunners, MaxStartingRunners = options.MaxStartingRunners, LogLinger = options.LogLinger });
                 system.ActorOf(WorkerAgent.Props(options.Name, Version, _startedAt, devices), WorkerAgent.Name);
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 cluster.RegisterOnMemberUp(() => LogMessages.Joined(_log, options.Name, cluster.SelfAddress.ToString(), cluster.SelfUniqueAddress.Uid));

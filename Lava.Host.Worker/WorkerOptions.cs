@@ -45,6 +45,9 @@ internal sealed record WorkerOptions(
     /// <summary>How many warm job runners wait for a job (<c>lava.worker.spare-runners</c>).</summary>
     public int SpareRunners => Config.GetInt("lava.worker.spare-runners");
 
+    /// <summary>How long log lines that do not fill a chunk may wait for more before they go to the master (<c>lava.worker.log-linger</c>).</summary>
+    public TimeSpan LogLinger => Config.GetTimeSpan("lava.worker.log-linger");
+
     /// <summary>How many job runners may start at once (<c>lava.worker.max-starting-runners</c>; 0: the machine's core count).</summary>
     public int MaxStartingRunners => Config.GetInt("lava.worker.max-starting-runners") is > 0 and var bound ? bound : Environment.ProcessorCount;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
@@ -25,20 +26,24 @@ public sealed partial class DeviceActor
     private const long Window = 32 * ChunkLines;
 
     /// <summary>
-    /// Sends what was not sent yet, within the window, and the end once everything was sent. While a chunk is
-    /// unacknowledged only full chunks go: a console slower than the round trip to the master then sends one chunk per
-    /// acknowledgement instead of one per look at the spool, which is what lets one master take hundreds of consoles.
+    /// Sends what was not sent yet, within the window, and the end once everything was sent. Full chunks go at once; the
+    /// lines that do not fill one go when nothing is in flight and the oldest of them waited
+    /// <see cref="DeviceActorOptions.LogLinger"/>, or at the job's end. A console slower than the round trip to the
+    /// master then sends a few chunks a second instead of one per acknowledgement, which is what lets one master take
+    /// hundreds of consoles.
     /// </summary>
     private void SendNew(JobRun run)
     {
         if (run.Supervisor is not { } supervisor) return;
         var from = Math.Max(run.SentLines, run.AckedLines);
-        while (from < run.Log.Lines && from - run.AckedLines < Window && (from == run.AckedLines || run.Log.Lines - from >= ChunkLines))
+        var lingered = run.End is not null || (from < run.Log.Lines && Lingered(run));
+        while (from < run.Log.Lines && from - run.AckedLines < Window && ((from == run.AckedLines && lingered) || run.Log.Lines - from >= ChunkLines))
         {
             var text = run.Log.ReadText(from, ChunkLines, ChunkBytes);
             supervisor.Tell(new JobLogText(run.JobId, from, text));
             from += text.AsSpan().Count((byte)'\n');
         }
+        if (from != run.SentLines || from == run.Log.Lines) run.UnsentSince = null;
         run.SentLines = from;
         var first = Math.Max(run.SentCases, run.AckedCases);
         while (first < run.Results.Lines && first - run.AckedCases < Window && (first == run.AckedCases || run.Results.Lines - first >= ChunkLines))
@@ -53,6 +58,14 @@ public sealed partial class DeviceActor
             run.EndSent = true;
             supervisor.Tell(new JobRunEnded(run.JobId, _device, end.Result, end.ErrorType, end.Errors, run.Log.Lines, run.Results.Lines));
         }
+    }
+
+    /// <summary>Whether the oldest unsent log line has waited <see cref="DeviceActorOptions.LogLinger"/> (from now on, when new).</summary>
+    private bool Lingered(JobRun run)
+    {
+        var now = Stopwatch.GetTimestamp();
+        run.UnsentSince ??= now;
+        return Stopwatch.GetElapsedTime(run.UnsentSince.Value, now) >= _options.LogLinger;
     }
 
     /// <summary>Sends again, from the acknowledged positions, everything the supervisor has not confirmed (lost on the way, or a new supervisor).</summary>
@@ -128,6 +141,8 @@ public sealed partial class DeviceActor
         public RunnerProcess? Runner { get; set; }
         public IActorRef? Supervisor { get; set; }
         public long SentLines { get; set; }
+        /// <summary>When log lines not sent yet were first seen (a Stopwatch timestamp); null when all went.</summary>
+        public long? UnsentSince { get; set; }
         public long SentCases { get; set; }
         public long AckedLines { get; set; }
         public long AckedCases { get; set; }

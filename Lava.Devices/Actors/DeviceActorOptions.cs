@@ -43,6 +43,13 @@ public sealed record DeviceActorOptions(
         }
     } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// How long new log lines may wait on the worker for more behind them (<c>lava.worker.log-linger</c>) when they do
+    /// not fill a chunk: a slow console then goes to the master in a few chunks a second instead of one per look at the
+    /// spool. A full chunk, and everything at the job's end, goes at once. Zero: as soon as nothing is in flight.
+    /// </summary>
+    public TimeSpan LogLinger { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>The longest pause between two looks at a running job's spool when it does not grow.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 }

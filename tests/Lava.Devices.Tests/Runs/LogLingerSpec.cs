@@ -1,0 +1,70 @@
+using Lava.Actors.Jobs.Running;
+using Lava.Devices.Actors;
+using Xunit;
+
+namespace Lava.Devices.Tests.Runs;
+
+/// <summary>
+/// <see cref="DeviceActorOptions.LogLinger"/>: log lines that do not fill a chunk wait on the worker for more, up to the
+/// linger; a full chunk and the job's end do not wait.
+/// </summary>
+public sealed class LogLingerSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.AkkaConfig), IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    private readonly RunnerScripts _scripts = new();
+
+    [Fact]
+    public async Task Lines_short_of_a_chunk_must_wait_for_the_ones_after_them_until_the_end()
+    {
+        var devices = Sys.ActorOf(DeviceActors.Props(_scripts.Options("""
+            lines 0 600
+            while [ ! -e finish ]; do sleep 0.01; done
+            line 600
+            end_ pass "" ""
+            """) with { LogLinger = TimeSpan.FromHours(1) }));
+        devices.Tell(RunnerScripts.Run(1), TestActor);
+        await ExpectMsgAsync<JobRunReport>();
+
+        // A full chunk goes at once; the 88 lines after it wait, so they go with the line written after "finish".
+        var full = await ExpectMsgAsync<JobLogText>(Deadline);
+        Assert.Equal((0L, 512), (full.FirstLine, full.Lines().Count));
+        var stored = new StoredJob();
+        for (var i = 0; i < 512; i++) stored.Lines[i] = full.Lines()[i];
+        devices.Tell(new JobProgressAck(1, 512, 0), TestActor);
+        await File.WriteAllTextAsync(Path.Combine(_scripts.Job(1).Path, "finish"), "");
+
+        var ended = await stored.CollectAsync(this, devices, 1, within: Deadline);
+        Assert.Equal(("pass", 601L), (ended.Result, ended.LogLines));
+        stored.AssertLines(601);
+        var rest = stored.LogChunks[0];
+        Assert.Equal((512L, 89), (rest.FirstLine, rest.Lines().Count));
+    }
+
+    [Fact]
+    public async Task Lines_short_of_a_chunk_must_go_once_they_waited_the_linger()
+    {
+        var devices = Sys.ActorOf(DeviceActors.Props(_scripts.Options("""
+            lines 0 3
+            while [ ! -e finish ]; do sleep 0.01; done
+            end_ pass "" ""
+            """) with { LogLinger = TimeSpan.FromMilliseconds(100) }));
+        devices.Tell(RunnerScripts.Run(2), TestActor);
+        await ExpectMsgAsync<JobRunReport>();
+
+        var chunk = await ExpectMsgAsync<JobLogText>(Deadline);
+        Assert.Equal((0L, 3), (chunk.FirstLine, chunk.Lines().Count));
+        Assert.False(File.Exists(Path.Combine(_scripts.Job(2).Path, "finish")));
+        devices.Tell(new JobProgressAck(2, 3, 0), TestActor);
+        await File.WriteAllTextAsync(Path.Combine(_scripts.Job(2).Path, "finish"), "");
+        var stored = new StoredJob();
+        for (var i = 0; i < 3; i++) stored.Lines[i] = chunk.Lines()[i];
+        Assert.Equal("pass", (await stored.CollectAsync(this, devices, 2, within: Deadline)).Result);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _scripts.Dispose();
+    }
+}
