@@ -9,8 +9,8 @@ namespace Lava.Host.Master.Gateway.Rest;
 /// the header is served anonymously (reads of public things), every other request needs a token. A wrong token, or a
 /// token of an inactive user, is 401 even on a read. Answers 401 with Django REST framework's messages, else records
 /// the caller for <see cref="Caller"/>. Tokens are looked up through <see cref="RecentTokens"/>: a revoked token, or a
-/// deactivated user, is refused within a second. Being the API's first middleware, it also answers 503 naming the database when the lab
-/// store is out of reach, whether its own token lookup or the endpoint met the outage.
+/// deactivated user, is refused within a second. Being the API's first middleware, it also answers 503 naming the
+/// database when the lab store is out of reach, whether its own token lookup or the endpoint met the outage.
 /// </summary>
 internal sealed class TokenAuthentication(RequestDelegate next, RecentTokens tokens, JsonSerializerOptions json, ILogger<TokenAuthentication> logger)
 {
