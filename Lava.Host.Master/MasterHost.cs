@@ -67,6 +67,8 @@ internal static class MasterHost
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkerRegistry>(store);
         builder.Services.AddSingleton<ITokenStore>(store);
+        // Each API request names its token: a second's memory of its owner spares the store a lookup per request.
+        builder.Services.AddSingleton(new RecentTokens(store, TimeProvider.System, TimeSpan.FromSeconds(1)));
         builder.Services.AddSingleton<IUserDirectory>(store);
         builder.Services.AddSingleton<IUserPasswords>(store);
         builder.Services.AddSingleton<IDeviceRegistry>(store);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
@@ -59,7 +60,10 @@ internal static partial class PyYamlScalars
     }
 
     private static string Implicit(string text) =>
-        NullWords().IsMatch(text) ? "null"
+        // PyYAML picks its implicit resolvers by the first character; most plain scalars (keys, names, URLs) start
+        // with one that none of them takes, and need no pattern tried.
+        text.Length > 0 && !TypedFirstCharacters.Contains(text[0]) ? "str"
+        : NullWords().IsMatch(text) ? "null"
         : BoolWords().IsMatch(text) ? "bool"
         : IntForm().IsMatch(text) ? "int"
         : FloatForm().IsMatch(text) ? "float"
@@ -146,6 +150,9 @@ internal static partial class PyYamlScalars
         offset = match.Groups["ts"].Value == "-" ? -offset : offset;
         return DateTime.SpecifyKind(time - offset, DateTimeKind.Utc);
     }
+
+    // The first characters of PyYAML's null, bool, int, float and timestamp forms.
+    private static readonly SearchValues<char> TypedFirstCharacters = SearchValues.Create("~nNyYtTfFoO+-.0123456789");
 
     [GeneratedRegex("^(?:~|null|Null|NULL|)$")]
     private static partial Regex NullWords();

@@ -35,6 +35,14 @@ internal sealed class SchedulerBench : IBenchSuite
 
     public async IAsyncEnumerable<Figure> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") == "submits")
+        {
+            await foreach (var figure in new MasterBench().RunAsync(cancellationToken))
+            {
+                yield return figure;
+            }
+            yield break;
+        }
         var (p50, p99) = await LatencyAsync();
         yield return new Figure(Name, "submit_to_scheduled_ms_p50", p50, "ms");
         yield return new Figure(Name, "submit_to_scheduled_ms_p99", p99, "ms");

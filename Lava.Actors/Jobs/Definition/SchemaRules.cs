@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
@@ -92,48 +93,83 @@ internal static class Rules
         : error.Path.Length > path.Length + 1 ? error
         : Fail(path, message);
 
-    public static Rule Map(bool extra, params Key[] keys) => (path, value) =>
+    public static Rule Map(bool extra, params Key[] keys)
     {
-        if (value is not OrderedDictionary<object, object?> data)
+        // A key is found by its position: equal keys twice in one map would be found apart.
+        Debug.Assert(keys.Distinct().Count() == keys.Length, "a mapping rule lists a key twice");
+        // Worked out once per schema rather than per value: every submission runs these rules.
+        var exclusions = keys.Where(k => k.Exclusive is not null).GroupBy(k => k.Exclusive!)
+            .Select(g => (Group: g.Key, Names: g.Select(k => k.Literal!).ToArray())).ToArray();
+        var keyRules = Enumerable.Range(0, keys.Length).Where(i => keys[i].KeyRule is not null).ToArray();
+        return (path, value) =>
         {
-            return Fail(path, "expected a dictionary");
-        }
-        foreach (var group in keys.Where(k => k.Exclusive is not null).GroupBy(k => k.Exclusive))
-        {
-            if (group.Count(k => data.ContainsKey(k.Literal!)) > 1)
+            if (value is not OrderedDictionary<object, object?> data)
             {
-                return Fail(path.Add(new VirtualPathComponent(group.Key!)), $"two or more values in the same group of exclusion '{group.Key}'");
+                return Fail(path, "expected a dictionary");
             }
-        }
-        var found = new HashSet<Key>();
-        foreach (var (key, item) in data)
-        {
-            var keyPath = path.Add(key);
-            var candidates = keys.Where(k => k.Literal is not null && key is string s && s == k.Literal).Concat(keys.Where(k => k.KeyRule is not null));
-            var matched = false;
-            foreach (var candidate in candidates)
+            foreach (var (group, names) in exclusions)
             {
-                if (candidate.KeyRule?.Invoke(keyPath, key) is not null)
+                if (names.Count(data.ContainsKey) > 1)
                 {
-                    continue;
+                    return Fail(path.Add(new VirtualPathComponent(group)), $"two or more values in the same group of exclusion '{group}'");
                 }
-                found.Add(candidate);
-                if (candidate.Value(keyPath, item) is { } error)
+            }
+            var found = new bool[keys.Length];
+            foreach (var (key, item) in data)
+            {
+                var keyPath = path.Add(key);
+                SchemaError? error = null;
+                var matched = false;
+                // The keys named by this data key, in schema order, then those matching keys by a rule.
+                if (key is string name)
+                {
+                    for (var i = 0; i < keys.Length && !matched; i++)
+                    {
+                        if (keys[i].Literal == name)
+                        {
+                            matched = TryKey(keys, i, keyPath, key, item, found, out error);
+                        }
+                    }
+                }
+                for (var r = 0; r < keyRules.Length && !matched; r++)
+                {
+                    matched = TryKey(keys, keyRules[r], keyPath, key, item, found, out error);
+                }
+                if (error is not null)
                 {
                     return error.Path.Length <= keyPath.Length ? error with { ErrorType = "dictionary value" } : error;
                 }
-                matched = true;
-                break;
+                if (!matched && !extra)
+                {
+                    return Fail(keyPath, "extra keys not allowed");
+                }
             }
-            if (!matched && !extra)
+            for (var i = 0; i < keys.Length; i++)
             {
-                return Fail(keyPath, "extra keys not allowed");
+                if (keys[i].Required && !found[i])
+                {
+                    return Fail(path.Add(keys[i].Literal ?? keys[i].Shown!), keys[i].Message ?? "required key not provided");
+                }
             }
+            return null;
+        };
+    }
+
+    /// <summary>
+    /// Whether <c>keys[index]</c> takes <paramref name="key"/> (its key rule passes); if so it is found, and
+    /// <paramref name="error"/> is its value rule's verdict on <paramref name="item"/>.
+    /// </summary>
+    private static bool TryKey(Key[] keys, int index, ImmutableArray<object> keyPath, object key, object? item, bool[] found, out SchemaError? error)
+    {
+        error = null;
+        if (keys[index].KeyRule?.Invoke(keyPath, key) is not null)
+        {
+            return false;
         }
-        return keys.FirstOrDefault(k => k.Required && !found.Contains(k)) is { } missing
-            ? Fail(path.Add(missing.Literal ?? missing.Shown!), missing.Message ?? "required key not provided")
-            : null;
-    };
+        found[index] = true;
+        error = keys[index].Value(keyPath, item);
+        return true;
+    }
 
     public static Rule Seq(Rule item) => (path, value) =>
     {

@@ -8,10 +8,11 @@ namespace Lava.Host.Master.Gateway.Rest;
 /// <c>Authorization: Token T</c> under /api/v0.2/: as LAVA's <c>IsAuthenticatedOrReadOnly</c>, a GET or HEAD without
 /// the header is served anonymously (reads of public things), every other request needs a token. A wrong token, or a
 /// token of an inactive user, is 401 even on a read. Answers 401 with Django REST framework's messages, else records
-/// the caller for <see cref="Caller"/>. Being the API's first middleware, it also answers 503 naming the database when the lab
-/// store is out of reach, whether its own token lookup or the endpoint met the outage.
+/// the caller for <see cref="Caller"/>. Tokens are looked up through <see cref="RecentTokens"/>: a revoked token, or a
+/// deactivated user, is refused within a second. Being the API's first middleware, it also answers 503 naming the
+/// database when the lab store is out of reach, whether its own token lookup or the endpoint met the outage.
 /// </summary>
-internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore tokens, JsonSerializerOptions json, ILogger<TokenAuthentication> logger)
+internal sealed class TokenAuthentication(RequestDelegate next, RecentTokens tokens, JsonSerializerOptions json, ILogger<TokenAuthentication> logger)
 {
     public const string ApiPrefix = "/api/v0.2";
     private const string VersionPath = "/api/v0.2/system/version";
@@ -63,7 +64,7 @@ internal sealed class TokenAuthentication(RequestDelegate next, ITokenStore toke
             return;
         }
 
-        var user = await tokens.FindByTokenHashAsync(ApiTokens.Hash(header[Scheme.Length..].Trim()), context.RequestAborted);
+        var user = await tokens.FindAsync(header[Scheme.Length..].Trim(), context.RequestAborted);
         if (user is null)
         {
             await RefuseAsync(context, "Invalid token.");
