@@ -20,6 +20,14 @@ public sealed partial class DeviceActor
     /// </summary>
     private static readonly TimeSpan StartWindow = TimeSpan.FromSeconds(30);
 
+    /// <summary>Asks <see cref="DeviceActors"/> for the job's turn to start a runner.</summary>
+    private void AskForStart(JobRun run)
+    {
+        run.Start = RunnerStart.Asked;
+        run.AskedAt = DateTimeOffset.UtcNow;
+        Context.Parent.Tell(new StartRunner(run.JobId));
+    }
+
     private void OnStartQueued(RunnerStartQueued queued)
     {
         if (_run?.JobId != queued.JobId || _run.Start != RunnerStart.Asked) return;

@@ -189,9 +189,7 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
             Context.Parent.Tell(SpareUsed.Instance);
             return;
         }
-        _run.Start = RunnerStart.Asked;
-        _run.AskedAt = DateTimeOffset.UtcNow;
-        Context.Parent.Tell(new StartRunner(job.JobId));
+        AskForStart(_run);
     }
 
     private void Launched(JobRun run, RunnerProcess runner, string how)
@@ -225,9 +223,7 @@ public sealed partial class DeviceActor : ReceiveActor, IWithTimers
             // runner.pid is written as the runner starts: this job was waiting for its turn to start one when the
             // worker stopped, and waits again.
             _log.Info("Job {JobId} on {DeviceId}: its runner had not started; it asks for its turn again", adopt.JobId, _device);
-            run.Start = RunnerStart.Asked;
-            run.AskedAt = DateTimeOffset.UtcNow;
-            Context.Parent.Tell(new StartRunner(adopt.JobId));
+            AskForStart(run);
             return;
         }
         else if (run.Runner is null || !run.Runner.IsAlive())

@@ -8,9 +8,9 @@ namespace Lava.Devices.Runs;
 /// <summary>
 /// The runner's side of the job directory: appends LAVA log lines to <c>output.yaml</c> and test cases to
 /// <c>results.jsonl</c>, whole lines only, and writes <c>end.json</c> last. Calls buffer in memory; a line goes to
-/// disk at most <see cref="FlushInterval"/> after it was logged, at once when the buffer passes <see cref="FlushBytes"/>, on <see cref="FlushAsync"/>
-/// and on <see cref="EndAsync"/>. Log lines go to disk before the results that name them. Thread-safe: the pipeline's
-/// actions and its console readers may log at once.
+/// disk at most <see cref="FlushInterval"/> after it was logged, at once when the buffer passes
+/// <see cref="FlushBytes"/>, on <see cref="FlushAsync"/> and on <see cref="EndAsync"/>. Log lines go to disk before the
+/// results that name them. Thread-safe: the pipeline's actions and its console readers may log at once.
 /// </summary>
 public sealed class SpoolWriter : IAsyncDisposable
 {
