@@ -32,6 +32,10 @@ public sealed class LogLingerSpec() : Akka.TestKit.Xunit2.TestKit(TestTime.AkkaC
         var stored = new StoredJob();
         for (var i = 0; i < 512; i++) stored.Lines[i] = full.Lines()[i];
         devices.Tell(new JobProgressAck(1, 512, 0), TestActor);
+        // The device actor answers a query after it handled the acknowledgement: the lines past the chunk still wait.
+        devices.Tell(new QueryJob(1, RunnerScripts.DeviceName), TestActor);
+        var next = await FishForMessageAsync(m => m is JobRunReport || (m is JobLogText t && t.FirstLine + t.Lines().Count > 512), Deadline);
+        Assert.IsType<JobRunReport>(next);
         await File.WriteAllTextAsync(Path.Combine(_scripts.Job(1).Path, "finish"), "");
 
         var ended = await stored.CollectAsync(this, devices, 1, within: Deadline);
