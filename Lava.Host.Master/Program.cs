@@ -50,3 +50,17 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException or Inv
     Console.Error.WriteLine($"lava master: {e.Message}");
     return 1;
 }
+catch (Exception e) when (AddressInUse(e))
+{
+    // Akka.Remote could not bind the cluster port: its own failure is a page of nested transport exceptions.
+    Console.Error.WriteLine($"lava master: cannot listen for the cluster on {options.ClusterEndpoint}: address already in use");
+    return 1;
+}
+
+static bool AddressInUse(Exception? e) => e switch
+{
+    null => false,
+    System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } => true,
+    AggregateException aggregate => aggregate.InnerExceptions.Any(AddressInUse),
+    _ => AddressInUse(e.InnerException),
+};

@@ -86,7 +86,7 @@ internal sealed class SchedulerBench : IBenchSuite
         // Barrier: a job of another type on an online device is booked only after the queue above was taken in.
         await lab.TryAddDeviceTypeAsync(DeviceType.Default("barrier"));
         await lab.TryAddAsync(new Worker("barrier-worker", "", WorkerState.Online, WorkerHealth.Active, true, false, "", null, 0));
-        await lab.TryAddDeviceAsync(new Device("barrier-01", "barrier", "barrier-worker", "", "", DeviceState.Idle, DeviceHealth.Good));
+        await lab.TryAddDeviceAsync(new Device("barrier-01", "barrier", "barrier-worker", "", "{% extends 'qemu.jinja2' %}", DeviceState.Idle, DeviceHealth.Good));
         var barrier = assignments.Next();
         scheduler.Tell(new LabChanged(DeviceType: "barrier"));
         scheduler.Tell(new JobQueued(Job(BacklogJobs + 1) with { DeviceType = "barrier" }));
@@ -110,7 +110,7 @@ internal sealed class SchedulerBench : IBenchSuite
         }
         for (var d = 0; d < count; d++)
         {
-            await lab.TryAddDeviceAsync(new Device($"qemu-{d:D5}", "qemu", $"w{d % BacklogWorkers}", "", "", DeviceState.Idle, DeviceHealth.Good));
+            await lab.TryAddDeviceAsync(new Device($"qemu-{d:D5}", "qemu", $"w{d % BacklogWorkers}", "", "{% extends 'qemu.jinja2' %}", DeviceState.Idle, DeviceHealth.Good));
         }
     }
 

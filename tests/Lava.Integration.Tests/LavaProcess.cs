@@ -68,6 +68,8 @@ internal sealed class LavaProcess : IAsyncDisposable
             // An exited process prints nothing more: fail at once rather than at the deadline.
             var exited = _process.WaitForExitAsync();
             if (await Task.WhenAny(found.Task, exited).WaitAsync(LavaProcesses.Dilated(deadline)) == found.Task) return await found.Task;
+            // The last lines may still be on their way from the pipes: the failure message names the cause only with them.
+            await Task.Run(() => _process.WaitForExit());
             lock (_lines)
             {
                 if (_lines.FirstOrDefault(predicate) is { } line) return line;
@@ -103,6 +105,8 @@ internal sealed class LavaProcess : IAsyncDisposable
         {
             throw new TimeoutException($"{Name} did not exit within {LavaProcesses.Dilated(deadline)}; output:\n{Output}");
         }
+        // Its last lines, read from the pipes after the exit, are part of what it printed.
+        await Task.Run(() => _process.WaitForExit());
         return _process.ExitCode;
     }
 

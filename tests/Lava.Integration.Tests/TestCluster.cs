@@ -11,7 +11,7 @@ namespace Lava.Integration.Tests;
 /// shortened by a HOCON file the test writes and passes with --config; workers are added through the
 /// master's REST API and get their credentials files from it. Disposing kills what still runs and removes the directory.
 /// </summary>
-internal sealed class TestCluster : IAsyncDisposable
+internal sealed partial class TestCluster : IAsyncDisposable
 {
     /// <summary>A start: the process, its HTTP API (master) and its cluster port up.</summary>
     public static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
@@ -84,15 +84,31 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var dataDir = Path.Combine(Dir, name);
         configPath ??= ConfigPath;
-        var http = $"127.0.0.1:{LavaProcesses.FreeLoopbackPort()}";
-        var clusterPort = bindPort ?? LavaProcesses.FreeLoopbackPort();
-        var process = Track(LavaProcess.Start(name, await MasterDllAsync(),
-            ["--config", configPath, "--http", http, "--cluster", $"127.0.0.1:{clusterPort}", "--data-dir", dataDir],
-            new Dictionary<string, string?> { ["LAVA_DATA_DIR"] = null }));
-        // Logged once Kestrel listens, after the cluster port opened and admin.token was written.
-        await process.WaitForLineAsync(StartDeadline, "serving HTTP on");
-        return new MasterNode(process, new Uri($"http://{http}/"), advertisedPort ?? clusterPort, dataDir);
+        for (var attempt = 1; ; attempt++)
+        {
+            var clusterPort = bindPort ?? LavaProcesses.FreeLoopbackPort();
+            // HTTP on port 0: Kestrel takes a free one and the master logs it, so no other process can take it first.
+            var process = Track(LavaProcess.Start(name, await MasterDllAsync(),
+                ["--config", configPath, "--http", "127.0.0.1:0", "--cluster", $"127.0.0.1:{clusterPort}", "--data-dir", dataDir],
+                new Dictionary<string, string?> { ["LAVA_DATA_DIR"] = null }));
+            try
+            {
+                // Logged once Kestrel listens, after the cluster port opened and admin.token was written.
+                var line = await process.WaitForLineAsync(StartDeadline, "serving HTTP on");
+                var http = ServingHttp().Match(line) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException($"{name}: no HTTP address in '{line}'");
+                return new MasterNode(process, new Uri($"http://{http}/"), advertisedPort ?? clusterPort, dataDir);
+            }
+            catch (InvalidOperationException) when (bindPort is null && attempt < 3 && process.HasExited && process.HasLine(AddressInUse))
+            {
+                // The free cluster port picked was taken by another process before the master bound it.
+            }
+        }
     }
+
+    private const string AddressInUse = "address already in use";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"serving HTTP on http://([0-9.]+:[0-9]+)")]
+    private static partial System.Text.RegularExpressions.Regex ServingHttp();
 
     /// <summary>Writes <paramref name="credentials"/> as `lava workers add --token-file` does; returns the path.</summary>
     public string WriteCredentials(WorkerCredentials credentials, string? fileName = null)

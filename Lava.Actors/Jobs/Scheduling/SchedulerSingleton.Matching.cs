@@ -38,6 +38,8 @@ public sealed partial class SchedulerSingleton
         {
             if (_lab.Device(hostname) is not { } device || _lab.Worker(device.Device.Worker) is not { } worker) continue;
             if (worker.State != WorkerState.Online || worker.Health != WorkerHealth.Active) continue;
+            // A device still being set up (added, its dictionary not yet given) renders nothing a job could run with.
+            if (string.IsNullOrWhiteSpace(device.Device.Dictionary)) continue;
             // Looping devices run only health checks, so only types that have them offer them.
             if (device.Device.Health is DeviceHealth.Good or DeviceHealth.Unknown || (healthChecks && device.Device.Health == DeviceHealth.Looping))
             {

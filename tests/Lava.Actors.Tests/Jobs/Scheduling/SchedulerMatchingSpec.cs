@@ -113,6 +113,23 @@ public sealed class SchedulerMatchingSpec : SchedulerTestKit
     }
 
     [Fact]
+    public async Task A_device_without_a_dictionary_must_not_be_scheduled_until_it_has_one()
+    {
+        await TypeAsync("qemu");
+        await WorkerAsync("w1");
+        await DeviceAsync("qemu-01", "qemu", "w1", dictionary: "");
+        await DeviceAsync("qemu-02", "qemu", "w1");
+        Queued.Jobs.AddRange([Job(1), Job(2)]);
+        var scheduler = StartScheduler();
+
+        // qemu-01 comes first by name: only its missing dictionary keeps job 1 off it.
+        Assert.Equal((1L, "qemu-02"), await AssignedAsync() is var first ? (first.JobId, first.Device) : default);
+        await Lab.UpdateDeviceAsync("qemu-01", new DeviceChange(Dictionary: QemuDictionary));
+        scheduler.Tell(new LabChanged("qemu", "qemu-01"));
+        Assert.Equal((2L, "qemu-01"), await AssignedAsync() is var second ? (second.JobId, second.Device) : default);
+    }
+
+    [Fact]
     public async Task A_worker_must_not_hold_more_devices_than_its_job_limit()
     {
         await TypeAsync("qemu");

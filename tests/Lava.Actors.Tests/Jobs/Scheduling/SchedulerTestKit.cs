@@ -92,9 +92,14 @@ public abstract class SchedulerTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLife
     protected async Task TypeAsync(string name, string healthCheck = "", int frequency = 24, HealthDenominator per = HealthDenominator.Hours, bool disabled = false) =>
         Assert.True(await Lab.TryAddDeviceTypeAsync(new DeviceType(name, healthCheck, frequency, per, disabled)));
 
-    protected async Task DeviceAsync(string hostname, string type, string worker, DeviceHealth health = DeviceHealth.Good, params string[] tags)
+    protected const string QemuDictionary = "{% extends 'qemu.jinja2' %}";
+
+    protected Task DeviceAsync(string hostname, string type, string worker, DeviceHealth health = DeviceHealth.Good, params string[] tags) =>
+        DeviceAsync(hostname, type, worker, QemuDictionary, health, tags);
+
+    protected async Task DeviceAsync(string hostname, string type, string worker, string dictionary, DeviceHealth health = DeviceHealth.Good, params string[] tags)
     {
-        Assert.True(await Lab.TryAddDeviceAsync(new Device(hostname, type, worker, "", "{% extends 'qemu.jinja2' %}", DeviceState.Idle, health)));
+        Assert.True(await Lab.TryAddDeviceAsync(new Device(hostname, type, worker, "", dictionary, DeviceState.Idle, health)));
         foreach (var tag in tags) await Lab.AddDeviceTagAsync(hostname, tag);
     }
 
