@@ -19,8 +19,17 @@ namespace Lava.Devices.Actors;
 /// </summary>
 public sealed partial class DeviceActors : ReceiveActor
 {
-    /// <summary>How long after a spare took a job its replacement is started.</summary>
+    /// <summary>How long after a spare took a job its replacement may start, and how often the machine's load is looked at then.</summary>
     private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The replacement starts once less than this share of the machine's CPU was busy over the last <see cref="RefillDelay"/>...</summary>
+    private const double RefillBusyBelow = 0.5;
+
+    /// <summary>...or this long after the spare was used, however busy the machine.</summary>
+    private static readonly TimeSpan RefillMaxWait = TimeSpan.FromSeconds(5);
+
+    private readonly MachineLoad _load = new();
+    private DateTime? _refillWanted;
 
     private readonly DeviceActorOptions _options;
     private readonly Dictionary<long, string> _devicesByJob = [];
@@ -30,9 +39,16 @@ public sealed partial class DeviceActors : ReceiveActor
     public DeviceActors(DeviceActorOptions options)
     {
         _options = options;
-        // The replacement's start and warm-up would take the CPU from the job's first steps, which it is there to speed up.
-        Receive<SpareUsed>(_ => Context.System.Scheduler.ScheduleTellOnce(RefillDelay, Self, FillSparesNow.Instance, Self));
-        Receive<FillSparesNow>(_ => FillSpares());
+        // A replacement's start and warm-up (about half a second of a core) would take the CPU from the job's first steps,
+        // which it is there to speed up, and from the consoles streaming: it waits for a quieter machine, up to a bound.
+        Receive<SpareUsed>(_ =>
+        {
+            if (_refillWanted is not null) return;
+            _refillWanted = DateTime.UtcNow;
+            _load.BusySinceLastRead();
+            Context.System.Scheduler.ScheduleTellOnce(RefillDelay, Self, FillSparesNow.Instance, Self);
+        });
+        Receive<FillSparesNow>(_ => OnRefillDue());
         Receive<StartRunner>(OnStartRunner);
         Receive<RunnerStartDone>(OnRunnerStartDone);
         Receive<RunJob>(m => Hand(m.JobId, m.Device, m));
@@ -74,6 +90,19 @@ public sealed partial class DeviceActors : ReceiveActor
     }
 
     protected override void PostStop() => _spares?.Dispose();
+
+    private void OnRefillDue()
+    {
+        if (_refillWanted is not { } since) return;
+        var busy = _load.BusySinceLastRead();
+        if (busy >= RefillBusyBelow && DateTime.UtcNow - since < RefillMaxWait)
+        {
+            Context.System.Scheduler.ScheduleTellOnce(RefillDelay, Self, FillSparesNow.Instance, Self);
+            return;
+        }
+        _refillWanted = null;
+        FillSpares();
+    }
 
     private void FillSpares()
     {
