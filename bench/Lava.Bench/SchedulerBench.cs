@@ -35,7 +35,8 @@ internal sealed class SchedulerBench : IBenchSuite
 
     public async IAsyncEnumerable<Figure> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") == "submits")
+        // LAVA_BENCH_ONLY=master: the master process alone (submissions, recovery, idle memory); =submits: the submissions.
+        if (Environment.GetEnvironmentVariable("LAVA_BENCH_ONLY") is "submits" or "master")
         {
             await foreach (var figure in new MasterBench().RunAsync(cancellationToken))
             {
