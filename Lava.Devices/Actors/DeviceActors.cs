@@ -23,7 +23,7 @@ public sealed partial class DeviceActors : ReceiveActor
     private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The replacement starts once less than this share of the machine's CPU was busy over the last <see cref="RefillDelay"/>...</summary>
-    private const double RefillBusyBelow = 0.5;
+    private const double RefillBusyBelow = 0.8;
 
     /// <summary>...or this long after the spare was used, however busy the machine.</summary>
     private static readonly TimeSpan RefillMaxWait = TimeSpan.FromSeconds(5);
