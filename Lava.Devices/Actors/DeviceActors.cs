@@ -20,7 +20,7 @@ namespace Lava.Devices.Actors;
 public sealed partial class DeviceActors : ReceiveActor
 {
     /// <summary>How long after a spare took a job its replacement may start, and how often the machine's load is looked at then.</summary>
-    private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The replacement starts once less than this share of the machine's CPU was busy over the last <see cref="RefillDelay"/>...</summary>
     private const double RefillBusyBelow = 0.8;
