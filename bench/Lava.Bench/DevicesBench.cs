@@ -7,6 +7,7 @@ using Lava.Actors.Jobs.Running;
 using Lava.Bench.Devices;
 using Lava.Devices.Actors;
 using Lava.Devices.BoardSimulator;
+using Lava.Devices.Runs;
 
 namespace Lava.Bench;
 
@@ -232,30 +233,23 @@ internal sealed partial class DevicesBench : IBenchSuite
     }
 
     /// <summary>
-    /// Waits until the machine is nearly idle (under 10% of its CPU busy over a second, from /proc/stat), at most a
-    /// minute: what the previous step left behind (JIT, a spare's warm-up, the master's projections) is not measured.
+    /// Waits until the machine is nearly idle (under 10% of its CPU busy over a second, <see cref="MachineLoad"/>; at once
+    /// without /proc/stat), at most a minute: what the previous step left behind (JIT, a spare's warm-up, the master's
+    /// projections) is not measured.
     /// </summary>
     private static async Task SettleAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var busy = 1.0;
-        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(1))
+        var load = new MachineLoad();
+        load.BusySinceLastRead();
+        double? busy;
+        do
         {
-            var before = CpuTicks();
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            var after = CpuTicks();
-            busy = 1 - (after.Idle - before.Idle) / (double)Math.Max(1, after.Total - before.Total);
-            if (busy < 0.1) break;
+            busy = load.BusySinceLastRead();
         }
+        while (busy >= 0.1 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(1));
         await Console.Error.WriteLineAsync(FormattableString.Invariant($"devices: settled in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s ({busy:P0} busy)"));
-    }
-
-    /// <summary>The machine's idle (idle and iowait) and total CPU ticks from the first line of /proc/stat.</summary>
-    private static (long Idle, long Total) CpuTicks()
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return (fields[3] + fields[4], fields.Take(8).Sum());
     }
 
     /// <summary>CPU seconds used so far by the master, the worker, the worker's ended runners and this process (the boards).</summary>
