@@ -115,7 +115,7 @@ internal static class MasterHost
             JobValidationApi.Map(api);
             JobsApi.Map(api);
             ResultsApi.Map(api);
-            app.MapLavaUi();
+            app.UseLavaUi();
 
             var methods = new XmlRpcMethods();
             SystemMethods.Register(methods, Version);

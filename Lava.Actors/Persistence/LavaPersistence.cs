@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Config;
 using LinqToDB;
@@ -145,14 +146,19 @@ public static class LavaPersistence
                 }
                 break;
             case PersistenceProvider.PostgreSql when options.AutoInitialize && options.SchemaName is { } schemaName:
-                using (var postgres = new NpgsqlConnection(options.ConnectionString))
-                {
-                    postgres.Open();
-                    using var create = postgres.CreateCommand();
-                    create.CommandText = $"CREATE SCHEMA IF NOT EXISTS \"{schemaName.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-                    create.ExecuteNonQuery();
-                }
+                CreatePostgreSqlSchema(options.ConnectionString, schemaName);
                 break;
         }
+    }
+
+    // A method of its own: a SQLite store never loads Npgsql, which the JIT would load to compile a method naming it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CreatePostgreSqlSchema(string connectionString, string schemaName)
+    {
+        using var postgres = new NpgsqlConnection(connectionString);
+        postgres.Open();
+        using var create = postgres.CreateCommand();
+        create.CommandText = $"CREATE SCHEMA IF NOT EXISTS \"{schemaName.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        create.ExecuteNonQuery();
     }
 }

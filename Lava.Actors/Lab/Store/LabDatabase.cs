@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Lava.Actors.Persistence;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -66,7 +67,7 @@ public sealed class LabDatabase
     /// <exception cref="LabStoreUnavailableException">PostgreSQL cannot be reached.</exception>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
-        DbConnection connection = Provider == LabDatabaseProvider.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        var connection = Provider == LabDatabaseProvider.Sqlite ? new SqliteConnection(ConnectionString) : PostgreSqlConnection();
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -84,6 +85,10 @@ public sealed class LabDatabase
             throw;
         }
     }
+
+    // A method of its own: a SQLite lab never loads Npgsql, which the JIT would load to compile a method naming it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private DbConnection PostgreSqlConnection() => new NpgsqlConnection(ConnectionString);
 
     /// <summary>The engine and where the database is, without credentials.</summary>
     public override string ToString() => _display;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Initialization;
@@ -9,7 +10,9 @@ namespace Lava.Actors.Lab.Store;
 
 /// <summary>
 /// Applies the pending lab migrations with FluentMigrator, one process at a time: FluentMigrator reads the version
-/// table before its per-migration transaction, so two unguarded runners would both apply version 1.
+/// table before its per-migration transaction, so two unguarded runners would both apply version 1. A database that
+/// has every migration already is left alone without starting FluentMigrator's runner (its services and processors
+/// stayed loaded in a master for good: some 145 types and their code).
 /// </summary>
 internal static class LabMigrator
 {
@@ -28,7 +31,7 @@ internal static class LabMigrator
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
             try
             {
-                await RunAsync(database, cancellationToken).ConfigureAwait(false);
+                if (!await IsUpToDateAsync(connection, cancellationToken).ConfigureAwait(false)) await RunAsync(database, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -38,13 +41,32 @@ internal static class LabMigrator
         else
         {
             await using var fileLock = await LockSqliteAsync(database, cancellationToken).ConfigureAwait(false);
+            bool upToDate;
             await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             {
                 // WAL lets readers go on while one writes; the mode is stored in the file, so once is enough.
                 await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
+                upToDate = await IsUpToDateAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
-            await RunAsync(database, cancellationToken).ConfigureAwait(false);
+            if (!upToDate) await RunAsync(database, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether the version table lists every lab migration. No version table (a new database) or any error reading it
+    /// means no: the runner then creates it or reports the error as it always did.
+    /// </summary>
+    internal static async Task<bool> IsUpToDateAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var applied = await connection.QueryAsync<long>(new CommandDefinition($"SELECT version FROM {LabVersionTable.Name}", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return LabMigrations.Versions.IsSubsetOf(applied);
+        }
+        catch (DbException)
+        {
+            return false;
         }
     }
 

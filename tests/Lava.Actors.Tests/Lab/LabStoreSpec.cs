@@ -41,6 +41,38 @@ public abstract class LabStoreSpec(LabTestDatabases databases) : IAsyncLifetime
     }
 
     [LabFact]
+    public async Task IsUpToDate_must_be_false_without_a_version_table_true_once_migrated_and_false_with_a_version_missing()
+    {
+        var fresh = await databases.CreateAsync();
+        await using (var connection = await fresh.OpenConnectionAsync())
+        {
+            Assert.False(await LabMigrator.IsUpToDateAsync(connection, CancellationToken.None));
+        }
+
+        await LabStore.OpenAsync(fresh);
+        await using (var connection = await fresh.OpenConnectionAsync())
+        {
+            Assert.True(await LabMigrator.IsUpToDateAsync(connection, CancellationToken.None));
+            await connection.ExecuteAsync("DELETE FROM lab_schema_versions WHERE version = 7");
+            Assert.False(await LabMigrator.IsUpToDateAsync(connection, CancellationToken.None));
+        }
+    }
+
+    [LabFact]
+    public async Task OpenAsync_must_apply_a_migration_missing_from_a_migrated_database()
+    {
+        await using (var connection = await _database.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("DROP INDEX jobs_visibility_id");
+            await connection.ExecuteAsync("DELETE FROM lab_schema_versions WHERE version = 7");
+        }
+
+        await LabStore.OpenAsync(_database);
+
+        Assert.Equal(7, (await VersionsAsync(_database)).Count);
+    }
+
+    [LabFact]
     public async Task Concurrent_openers_of_a_new_database_must_apply_each_migration_once()
     {
         var fresh = await databases.CreateAsync();

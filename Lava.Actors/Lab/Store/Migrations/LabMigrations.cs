@@ -1,3 +1,5 @@
+using System.Reflection;
+using FluentMigrator;
 using FluentMigrator.Runner.Initialization;
 
 namespace Lava.Actors.Lab.Store.Migrations;
@@ -9,6 +11,11 @@ namespace Lava.Actors.Lab.Store.Migrations;
 /// </summary>
 internal sealed class LabMigrations : IMigrationSourceItem
 {
-    public IEnumerable<Type> MigrationTypeCandidates { get; } =
+    public static IReadOnlyList<Type> Types { get; } =
         [typeof(M0001UsersAndApiTokens), typeof(M0002Workers), typeof(M0003DevicesAndDeviceTypes), typeof(M0004UserGroups), typeof(M0005JobsAndResults), typeof(M0006UserPasswords), typeof(M0007JobListIndex)];
+
+    /// <summary>The version numbers of <see cref="Types"/>, from their <see cref="MigrationAttribute"/>.</summary>
+    public static IReadOnlySet<long> Versions { get; } = Types.Select(t => t.GetCustomAttribute<MigrationAttribute>()!.Version).ToHashSet();
+
+    public IEnumerable<Type> MigrationTypeCandidates => Types;
 }
