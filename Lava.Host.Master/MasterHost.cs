@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
@@ -40,8 +40,12 @@ namespace Lava.Host.Master;
 /// </summary>
 internal static class MasterHost
 {
+    // Read from the file's metadata: asking the assembly for one attribute resolves the type of every one of its
+    // attributes, which loads MVC and Razor for the UI's and stays loaded in a master whose UI is never opened.
     public static string Version { get; } =
-        typeof(MasterHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        typeof(MasterHost).Assembly.Location is { Length: > 0 } location && FileVersionInfo.GetVersionInfo(location).ProductVersion is { Length: > 0 } version
+            ? version
+            : "0.0.0";
 
     public static async Task<WebApplication> CreateAsync(MasterOptions options, CancellationToken cancellationToken = default)
     {

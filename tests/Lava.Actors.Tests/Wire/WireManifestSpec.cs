@@ -63,6 +63,25 @@ public sealed class WireManifestSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_table_read_from_metadata_must_hold_every_wire_message_type_of_the_assembly()
+    {
+        // Build refuses a wire message without a manifest: every one of them is in the metadata's list too.
+        var everyType = WireTypes.Build(typeof(ILavaWireMessage).Assembly.GetTypes());
+
+        Assert.Equal(everyType.Types.OrderBy(p => p.Key, StringComparer.Ordinal), WireTypes.Lava.Types.OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Metadata_must_name_nested_manifested_types_as_reflection_does()
+    {
+        var found = WireTypes.ManifestedTypes(typeof(WireManifestSpec).Assembly);
+
+        Assert.Contains(typeof(First), found);
+        Assert.Contains(typeof(Second), found);
+        Assert.DoesNotContain(typeof(Collections), found);
+    }
+
+    [Fact]
     public void The_manifest_table_must_refuse_a_wire_type_without_a_manifest_naming_it()
     {
         var error = Assert.Throws<InvalidOperationException>(() => WireTypes.Build([typeof(Unnamed)]));
