@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
@@ -40,20 +39,20 @@ namespace Lava.Host.Master;
 /// </summary>
 internal static class MasterHost
 {
-    // Read from the file's metadata: asking the assembly for one attribute resolves the type of every one of its
-    // attributes, which loads MVC and Razor for the UI's and stays loaded in a master whose UI is never opened.
-    public static string Version { get; } =
-        typeof(MasterHost).Assembly.Location is { Length: > 0 } location && FileVersionInfo.GetVersionInfo(location).ProductVersion is { Length: > 0 } version
-            ? version
-            : "0.0.0";
+    /// <summary>The master's informational version (1.0.0+commit), compiled in: see GenerateMasterVersion in the project.</summary>
+    public static string Version => MasterVersion.Informational;
 
     public static async Task<WebApplication> CreateAsync(MasterOptions options, CancellationToken cancellationToken = default)
     {
         CreatePrivateDirectory(options.DataDir);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });
+        // Only what the master uses: Kestrel, routing and Serilog. The slim builder's defaults (appsettings.json watched
+        // for changes, environment variables, the console logger, host filtering) are not the master's configuration,
+        // which is HOCON, and stayed loaded for nothing.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });
+        builder.WebHost.UseKestrelCore().UseUrls("http://" + options.HttpEndpoint);
+        builder.Services.AddRoutingCore();
         var serilog = CreateLogger(options);
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddSerilog(serilog, dispose: true);
-        builder.WebHost.UseUrls("http://" + options.HttpEndpoint);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace).AddSerilog(serilog, dispose: true);
         var (host, port) = options.ClusterHostPort;
 
         // The lab's CA and this master's certificate exist before anything listens: workers are issued certificates by it.

@@ -1,20 +1,49 @@
 using System.Collections.Frozen;
 using System.Reflection;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
+using Lava.Actors.Cluster;
+using Lava.Actors.Coordination;
+using Lava.Actors.Jobs.ReadModels;
+using Lava.Actors.Jobs.Running;
+using Lava.Actors.Jobs.Scheduling;
+using Lava.Actors.Jobs.Supervision;
+using Lava.Actors.Lab;
+using Lava.Actors.Persistence;
 
 namespace Lava.Actors.Wire;
 
 /// <summary>
 /// The manifest table: every <see cref="ILavaWireMessage"/> type of Lava.Actors and its manifest, both ways.
 /// Built once; a type without a manifest or two types sharing one fail the build of the table, naming them, so
-/// the node refuses to start instead of failing on the first message. Lava.Actors' table is built from the types its
-/// metadata shows with <see cref="WireManifestAttribute"/> (<see cref="ManifestedTypes"/>); a test checks that no
-/// other type of it is a wire message.
+/// the node refuses to start instead of failing on the first message. Lava.Actors' table is built from
+/// <see cref="LavaMessages"/>.
 /// </summary>
 internal sealed class WireTypes
 {
-    private static readonly Lazy<WireTypes> Scanned = new(() => Build(ManifestedTypes(typeof(ILavaWireMessage).Assembly)));
+    /// <summary>
+    /// Lava.Actors' wire messages, each with its <see cref="WireManifestAttribute"/>. Listed rather than found: finding
+    /// them loads every type of the assembly, or a metadata reader, into a node that never uses them again. A test
+    /// checks the list against every type of the assembly.
+    /// </summary>
+    internal static readonly Type[] LavaMessages =
+    [
+        typeof(ProveIdentity), typeof(IdentityProven),
+        typeof(AcquireSplitBrainLease), typeof(ReleaseSplitBrainLease), typeof(SplitBrainLeaseAnswer),
+        typeof(GetWorkerStatus), typeof(WorkerStatus), typeof(WorkerPresenceChanged),
+        typeof(LiveChange),
+        typeof(RunJob), typeof(QueryJob), typeof(JobRunReport), typeof(JobLogChunk), typeof(JobLogText), typeof(JobResultsChunk),
+        typeof(JobProgressAck), typeof(JobRunEnded), typeof(JobRunEndAck), typeof(StopJob),
+        typeof(MultinodeRequest), typeof(MultinodeAnswer),
+        typeof(DevicesBooked), typeof(DeviceFreed), typeof(SchedulerSnapshot),
+        typeof(JobQueued), typeof(JobDequeued), typeof(AssignDevice), typeof(AssignmentAccepted), typeof(AssignmentRefused),
+        typeof(DeviceReleased), typeof(LabChanged), typeof(WorkerChanged),
+        typeof(JobSubmitted), typeof(JobScheduled), typeof(JobStarted), typeof(JobProgressAcknowledged), typeof(JobCancelRequested),
+        typeof(JobFinished),
+        typeof(SubmitJob), typeof(JobAccepted), typeof(GetJobStatus), typeof(JobStatus), typeof(JobUnknown), typeof(CancelJob),
+        typeof(QueueTimedOut), typeof(WorkerRejoined),
+        typeof(GroupMessageWanted), typeof(GroupMessageState), typeof(MultinodeMessageSent),
+    ];
+
+    private static readonly Lazy<WireTypes> Listed = new(() => Build(LavaMessages));
 
     private readonly FrozenDictionary<Type, string> _manifests;
     private readonly FrozenDictionary<string, Type> _types;
@@ -26,7 +55,7 @@ internal sealed class WireTypes
     }
 
     /// <summary>The table of the Lava.Actors assembly.</summary>
-    public static WireTypes Lava => Scanned.Value;
+    public static WireTypes Lava => Listed.Value;
 
     /// <summary>Every manifest and its type.</summary>
     public IReadOnlyDictionary<string, Type> Types => _types;
@@ -52,58 +81,6 @@ internal sealed class WireTypes
             manifests.Add(type, manifest);
         }
         return new WireTypes(manifests);
-    }
-
-    /// <summary>
-    /// The types of <paramref name="assembly"/> that carry <see cref="WireManifestAttribute"/>, found in its metadata
-    /// and loaded alone: loading all its types to look at them (<see cref="Assembly.GetTypes"/>) left a node with a few
-    /// hundred types it never uses, and the assemblies they name (Npgsql on a SQLite lab).
-    /// </summary>
-    internal static IReadOnlyList<Type> ManifestedTypes(Assembly assembly)
-    {
-        using var pe = new PEReader(File.OpenRead(assembly.Location));
-        var metadata = pe.GetMetadataReader();
-        var types = new List<Type>();
-        foreach (var handle in metadata.TypeDefinitions)
-        {
-            var definition = metadata.GetTypeDefinition(handle);
-            if (definition.GetCustomAttributes().Any(a => IsWireManifest(metadata, metadata.GetCustomAttribute(a))))
-            {
-                types.Add(assembly.GetType(FullName(metadata, definition), throwOnError: true)!);
-            }
-        }
-        return types;
-    }
-
-    private static bool IsWireManifest(MetadataReader metadata, CustomAttribute attribute)
-    {
-        // The attribute's type is defined in the assembly read (Lava.Actors itself) or referenced from another one.
-        var (name, space) = attribute.Constructor.Kind switch
-        {
-            HandleKind.MethodDefinition => NameOf(metadata, metadata.GetMethodDefinition((MethodDefinitionHandle)attribute.Constructor).GetDeclaringType()),
-            HandleKind.MemberReference => NameOf(metadata, metadata.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent),
-            _ => default,
-        };
-        return !name.IsNil
-            && metadata.StringComparer.Equals(name, nameof(WireManifestAttribute))
-            && metadata.StringComparer.Equals(space, typeof(WireManifestAttribute).Namespace!);
-    }
-
-    private static (StringHandle Name, StringHandle Namespace) NameOf(MetadataReader metadata, EntityHandle type) => type.Kind switch
-    {
-        HandleKind.TypeDefinition => metadata.GetTypeDefinition((TypeDefinitionHandle)type) is var definition ? (definition.Name, definition.Namespace) : default,
-        HandleKind.TypeReference => metadata.GetTypeReference((TypeReferenceHandle)type) is var reference ? (reference.Name, reference.Namespace) : default,
-        _ => default,
-    };
-
-    // Reflection's name of a type definition: Namespace.Outer+Inner.
-    private static string FullName(MetadataReader metadata, TypeDefinition definition)
-    {
-        var name = metadata.GetString(definition.Name);
-        var declaring = definition.GetDeclaringType();
-        if (!declaring.IsNil) return FullName(metadata, metadata.GetTypeDefinition(declaring)) + "+" + name;
-        var space = metadata.GetString(definition.Namespace);
-        return space.Length == 0 ? name : space + "." + name;
     }
 
     /// <summary>The manifest of <paramref name="type"/>.</summary>

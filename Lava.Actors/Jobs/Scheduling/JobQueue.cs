@@ -16,6 +16,9 @@ internal sealed class JobQueue
     private readonly Dictionary<long, QueuedJob> _jobs = [];
     private readonly Dictionary<string, SortedSet<QueuedJob>> _byType = new(StringComparer.Ordinal);
 
+    // Thousands of waiting jobs name the lab's few device types and tags: one string of each for the whole queue.
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
     public IEnumerable<QueuedJob> All => _jobs.Values;
 
     /// <summary>The waiting jobs of <paramref name="deviceType"/>, first to schedule first.</summary>
@@ -27,10 +30,19 @@ internal sealed class JobQueue
     /// <summary>Adds <paramref name="job"/> unless its id is queued already (a repeated <see cref="JobQueued"/>).</summary>
     public bool Add(QueuedJob job)
     {
-        if (!_jobs.TryAdd(job.Id, job)) return false;
+        if (_jobs.ContainsKey(job.Id)) return false;
+        job = job with { DeviceType = Shared(job.DeviceType), Tags = job.Tags.Count == 0 ? [] : [.. job.Tags.Select(Shared)] };
+        _jobs.Add(job.Id, job);
         if (!_byType.TryGetValue(job.DeviceType, out var jobs)) _byType[job.DeviceType] = jobs = new SortedSet<QueuedJob>(LavaOrder);
         jobs.Add(job);
         return true;
+    }
+
+    private string Shared(string name)
+    {
+        if (_names.TryGetValue(name, out var shared)) return shared;
+        _names.Add(name, name);
+        return name;
     }
 
     public bool Remove(long jobId)

@@ -63,22 +63,13 @@ public sealed class WireManifestSpec(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_table_read_from_metadata_must_hold_every_wire_message_type_of_the_assembly()
+    public void The_listed_table_must_hold_every_wire_message_type_of_the_assembly()
     {
-        // Build refuses a wire message without a manifest: every one of them is in the metadata's list too.
+        // Build refuses a wire message without a manifest: every one of them is in the list too.
         var everyType = WireTypes.Build(typeof(ILavaWireMessage).Assembly.GetTypes());
 
         Assert.Equal(everyType.Types.OrderBy(p => p.Key, StringComparer.Ordinal), WireTypes.Lava.Types.OrderBy(p => p.Key, StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void Metadata_must_name_nested_manifested_types_as_reflection_does()
-    {
-        var found = WireTypes.ManifestedTypes(typeof(WireManifestSpec).Assembly);
-
-        Assert.Contains(typeof(First), found);
-        Assert.Contains(typeof(Second), found);
-        Assert.DoesNotContain(typeof(Collections), found);
+        Assert.Equal(WireTypes.LavaMessages.Length, WireTypes.LavaMessages.Distinct().Count());
     }
 
     [Fact]
