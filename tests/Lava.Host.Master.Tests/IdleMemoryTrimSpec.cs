@@ -10,30 +10,51 @@ public sealed class IdleMemoryTrimSpec
     private const long Quiet = IdleMemoryTrim.QuietBytes - 1;
 
     [Fact]
-    public void A_spell_must_be_trimmed_once_on_its_first_quiet_interval_and_never_while_busy()
+    public void A_spell_must_be_trimmed_on_its_first_quiet_interval_and_never_while_busy()
     {
-        var spell = new IdleMemoryTrim.QuietAfterBusy(IdleMemoryTrim.QuietBytes);
+        var policy = new IdleMemoryTrim.TrimPolicy(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.RegrowthBytes);
         long total = 1_000;
-        bool Tick(long allocated) => spell.IsFirstQuiet(total += allocated);
+        const long Resident = 150L << 20;
+        bool Tick(long allocated, long resident = Resident)
+        {
+            var trim = policy.ShouldTrim(total += allocated, resident);
+            if (trim) policy.Trimmed(Resident);
+            return trim;
+        }
 
-        Assert.False(spell.IsFirstQuiet(total)); // the baseline
-        Assert.False(Tick(Busy));                // recovery
-        Assert.True(Tick(Quiet));                // settled: the start's spell ends
+        Assert.False(policy.ShouldTrim(total, Resident)); // the baseline
+        Assert.False(Tick(Busy));                          // recovery
+        Assert.True(Tick(Quiet));                          // settled: the start's spell ends
         Assert.False(Tick(0));
         Assert.False(Tick(Quiet));
-        Assert.False(Tick(Busy));                // a burst of submissions
-        Assert.False(Tick(Busy * 4));
-        Assert.True(Tick(0));
+        Assert.False(Tick(Busy, Resident * 2));            // a burst of submissions
+        Assert.False(Tick(Busy * 4, Resident * 2));
+        Assert.True(Tick(0, Resident * 2));
         Assert.False(Tick(0));
+    }
+
+    [Fact]
+    public void A_quiet_master_must_trim_again_once_it_has_grown_past_its_last_trim()
+    {
+        var policy = new IdleMemoryTrim.TrimPolicy(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.RegrowthBytes);
+        const long After = 150L << 20;
+        Assert.False(policy.ShouldTrim(0, After));
+        Assert.True(policy.ShouldTrim(Quiet, After));
+        policy.Trimmed(After);
+
+        Assert.False(policy.ShouldTrim(2 * Quiet, After + IdleMemoryTrim.RegrowthBytes - 1));
+        Assert.True(policy.ShouldTrim(3 * Quiet, After + IdleMemoryTrim.RegrowthBytes));
+        policy.Trimmed(After + 1);
+        Assert.False(policy.ShouldTrim(4 * Quiet, After + IdleMemoryTrim.RegrowthBytes));
     }
 
     [Fact]
     public void The_start_must_count_as_a_busy_spell()
     {
-        var spell = new IdleMemoryTrim.QuietAfterBusy(IdleMemoryTrim.QuietBytes);
+        var policy = new IdleMemoryTrim.TrimPolicy(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.RegrowthBytes);
 
-        Assert.False(spell.IsFirstQuiet(5));
-        Assert.True(spell.IsFirstQuiet(5));
+        Assert.False(policy.ShouldTrim(5, 0));
+        Assert.True(policy.ShouldTrim(5, 0));
     }
 
     [Fact]
@@ -51,7 +72,7 @@ public sealed class IdleMemoryTrimSpec
             var total = totals[Math.Min(reads++, totals.Length - 1)];
             read.Release();
             return total;
-        }, () =>
+        }, () => 150L << 20, () =>
         {
             Interlocked.Increment(ref trims);
             trimmed.TrySetResult();
