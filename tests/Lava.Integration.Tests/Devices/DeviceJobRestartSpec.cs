@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lava.Devices.BoardSimulator;
 using Xunit;
 using Xunit.Abstractions;
@@ -65,14 +66,21 @@ public sealed class DeviceJobRestartSpec(ITestOutputHelper output)
         var next = await lab.SubmitAsync(BoardJobs.Smoke(Board));
         var after = await lab.WaitForEndAsync(next);
         Assert.Equal("Complete", after.GetProperty("health").GetString());
-        // The lab may have checked the new device once already; one check must come between the two jobs.
+        // The lab may have checked the new device once already; one check must come between the two jobs. The list
+        // follows the journal within a second or two, so it may not show the check's end yet.
         var killedEnd = job.GetProperty("end_time").GetDateTimeOffset();
-        var checks = (await lab.JobsAsync()).Where(j => j.GetProperty("health_check").GetBoolean()).ToList();
-        output.WriteLine(string.Join('\n', checks));
-        Assert.Contains(checks, c =>
+        bool CheckedBetween(JsonElement c) =>
             c.GetProperty("health").GetString() == "Complete" && c.GetProperty("actual_device").GetString() == Board
             && c.GetProperty("start_time").GetDateTimeOffset() >= killedEnd
-            && c.GetProperty("end_time").GetDateTimeOffset() <= after.GetProperty("start_time").GetDateTimeOffset());
+            && c.GetProperty("end_time").GetDateTimeOffset() <= after.GetProperty("start_time").GetDateTimeOffset();
+        var until = DateTime.UtcNow + LavaProcesses.Dilated(TimeSpan.FromSeconds(10));
+        List<JsonElement> checks;
+        while (!(checks = [.. (await lab.JobsAsync()).Where(j => j.GetProperty("health_check").GetBoolean())]).Any(CheckedBetween) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+        output.WriteLine(string.Join('\n', checks));
+        Assert.Contains(checks, CheckedBetween);
         Assert.Equal("Good", await lab.DeviceHealthAsync(Board));
     }
 
