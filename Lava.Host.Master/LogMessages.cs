@@ -49,7 +49,7 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 71, Level = LogLevel.Information, Message = "User {User} signed in to the web UI")]
     public static partial void SignedIn(ILogger logger, string user);
 
-    // Debug: a quiet master trims every few tens of seconds.
+    // Debug: a quiet master trims as often as every 5 s.
     [LoggerMessage(EventId = 90, Level = LogLevel.Debug, Message = "Quiet: gave memory back, resident {BeforeMiB} MiB -> {AfterMiB} MiB")]
     public static partial void MemoryTrimmed(ILogger logger, long beforeMiB, long afterMiB);
 }

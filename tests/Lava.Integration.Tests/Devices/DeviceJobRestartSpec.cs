@@ -67,7 +67,7 @@ public sealed class DeviceJobRestartSpec(ITestOutputHelper output)
         var after = await lab.WaitForEndAsync(next);
         Assert.Equal("Complete", after.GetProperty("health").GetString());
         // The lab may have checked the new device once already; one check must come between the two jobs. The list
-        // follows the journal within a second or two, so it may not show the check's end yet.
+        // follows the journal a moment later, so it may not show the check's end yet.
         var killedEnd = job.GetProperty("end_time").GetDateTimeOffset();
         bool CheckedBetween(JsonElement c) =>
             c.GetProperty("health").GetString() == "Complete" && c.GetProperty("actual_device").GetString() == Board
