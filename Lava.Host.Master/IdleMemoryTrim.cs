@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
@@ -7,17 +8,19 @@ namespace Lava.Host.Master;
 /// Gives memory back to the system while the master is quiet: the idle SQLite connections are closed with their page
 /// caches, a compacting full collection decommits the collector's emptied regions, then glibc's <c>malloc_trim</c>
 /// frees the free pages of the native heaps. A lab master is idle most of the time. Left alone, the collector keeps a
-/// young generation sized from the CPU's cache (some 16 MiB with a 32 MiB L3) resident for good, filled by the polls of
-/// an idle master, and a busy spell (its start and recovery, a burst of submissions) leaves far more.
+/// young generation sized from the CPU's cache (some 16 MiB with a 32 MiB L3) resident for good, filled by the timers
+/// of an idle master, and a busy spell (its start and recovery, a burst of submissions) leaves far more.
 /// Every <see cref="Interval"/> it compares the bytes allocated in the interval with <see cref="QuietBytes"/>: it
 /// never trims while busy, trims on the first quiet interval after a busy spell, and then again whenever the process
-/// has grown <see cref="RegrowthBytes"/> past what the last trim left (a trim costs 10-15 ms of CPU).
+/// has grown <see cref="RegrowthBytes"/> past what the last trim left (a trim costs 10-15 ms of CPU). The trim after a
+/// busy spell also hands the kernel back the pages of the assemblies and native libraries mapped from disk
+/// (<see cref="PageOutMappedImages"/>): the start and the spell touched far more of them than an idle master runs.
 /// </summary>
 internal sealed class IdleMemoryTrim(
     TimeProvider time,
     Func<long> allocatedBytes,
     Func<long> residentBytes,
-    Func<IdleMemoryTrim.Trimmed> trim,
+    Func<IdleMemoryTrim.TrimScope, IdleMemoryTrim.Trimmed> trim,
     ILogger<IdleMemoryTrim> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -48,8 +51,9 @@ internal sealed class IdleMemoryTrim(
         {
             while (await _timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (!policy.ShouldTrim(allocatedBytes(), residentBytes())) continue;
-                var trimmed = trim();
+                var scope = policy.Next(allocatedBytes(), residentBytes());
+                if (scope == TrimScope.None) continue;
+                var trimmed = trim(scope);
                 policy.Trimmed(trimmed.ResidentAfter);
                 LogMessages.MemoryTrimmed(logger, trimmed.ResidentBefore >> 20, trimmed.ResidentAfter >> 20);
             }
@@ -60,7 +64,7 @@ internal sealed class IdleMemoryTrim(
         }
     }
 
-    private static Trimmed TrimProcess()
+    private static Trimmed TrimProcess(TrimScope scope)
     {
         var before = Environment.WorkingSet;
         // Each pooled SQLite connection keeps its page cache (up to 2 MiB) in the native heap; a quiet master opens
@@ -77,10 +81,45 @@ internal sealed class IdleMemoryTrim(
             {
                 // Not glibc (musl has no malloc_trim): the native heaps keep their free pages.
             }
+
+            if (scope == TrimScope.HeapsAndMappedImages) PageOutMappedImages();
         }
 
         return new Trimmed(before, Environment.WorkingSet);
     }
+
+    /// <summary>
+    /// Asks the kernel (<c>madvise(MADV_PAGEOUT)</c>, Linux 5.4 and later; ignored before) to take back the pages of
+    /// every assembly and native library the process maps from disk. Pages it shares with other processes stay; the
+    /// pages the master goes on running are read back at their next use, the others (code that ran at the start or in
+    /// the busy spell) leave the process. Only clean file pages go: nothing of the heaps is touched. Returns the bytes of
+    /// the mappings advised.
+    /// </summary>
+    internal static long PageOutMappedImages()
+    {
+        const int PageOut = 21; // MADV_PAGEOUT
+        long advised = 0;
+        foreach (var line in File.ReadLines("/proc/self/maps"))
+        {
+            // "start-end perms offset device inode path": no field before the path holds a '/'.
+            var slash = line.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0 || !IsImage(line.AsSpan(slash))) continue;
+            var range = line.AsSpan(0, line.IndexOf(' ', StringComparison.Ordinal));
+            var dash = range.IndexOf('-');
+            var start = ulong.Parse(range[..dash], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+            var end = ulong.Parse(range[(dash + 1)..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+            if (Madvise((nint)start, (nuint)(end - start), PageOut) == 0) advised += (long)(end - start);
+        }
+
+        return advised;
+    }
+
+    private static bool IsImage(ReadOnlySpan<char> path) =>
+        path.EndsWith(".dll", StringComparison.Ordinal) || path.EndsWith(".so", StringComparison.Ordinal) || path.Contains(".so.", StringComparison.Ordinal);
+
+    [DllImport("libc", EntryPoint = "madvise")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Madvise(nint address, nuint length, int advice);
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
@@ -88,6 +127,14 @@ internal sealed class IdleMemoryTrim(
 
     /// <summary>Resident bytes of the process before and after a trim.</summary>
     internal sealed record Trimmed(long ResidentBefore, long ResidentAfter);
+
+    /// <summary>What a trim gives back.</summary>
+    internal enum TrimScope
+    {
+        None,
+        Heaps,
+        HeapsAndMappedImages,
+    }
 
     /// <summary>
     /// When to trim, from the running total of allocated bytes and the resident size on each tick. The master starts
@@ -99,25 +146,26 @@ internal sealed class IdleMemoryTrim(
         private long? _residentAfterTrim;
         private bool _busy = true;
 
-        public bool ShouldTrim(long allocatedTotal, long resident)
+        public TrimScope Next(long allocatedTotal, long resident)
         {
             var last = _lastAllocated;
             _lastAllocated = allocatedTotal;
             // The first tick only sets the baseline.
-            if (last is null) return false;
+            if (last is null) return TrimScope.None;
             if (allocatedTotal - last >= quietBytes)
             {
                 _busy = true;
-                return false;
+                return TrimScope.None;
             }
 
             if (_busy)
             {
                 _busy = false;
-                return true;
+                return TrimScope.HeapsAndMappedImages;
             }
 
-            return resident - _residentAfterTrim >= regrowthBytes;
+            // Not the images again: what an idle master reads back of them is what it runs.
+            return resident - _residentAfterTrim >= regrowthBytes ? TrimScope.Heaps : TrimScope.None;
         }
 
         public void Trimmed(long residentAfter) => _residentAfterTrim = residentAfter;

@@ -21,7 +21,8 @@ namespace Lava.Bench;
 /// journaled histories of finished jobs until the journal holds <see cref="RecoveryEvents"/> events; restarts the
 /// master and times it from process start to serving every job in its list (<c>recovery_100k_events_s</c>), then
 /// reads its resident memory once idle: the median of a reading a second for a minute, from 15 s after the recovery
-/// (<c>master_idle_rss_mb</c>).
+/// (<c>master_idle_rss_mb</c>); last, how long a job submitted to the idle master takes to appear in the job list
+/// (<c>submit_to_listed_ms_p50</c> and <c>_max</c>, of 20 jobs).
 /// </summary>
 internal sealed class MasterBench
 {
@@ -35,6 +36,7 @@ internal sealed class MasterBench
     // master's memory moves (its polls allocate, it gives memory back when quiet), so one reading would be luck.
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(15);
     private const int IdleSamples = 60;
+    private const int ListingSamples = 20;
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(15);
 
@@ -120,6 +122,14 @@ internal sealed class MasterBench
             await Console.Error.WriteLineAsync(FormattableString.Invariant(
                 $"idle master, {IdleSamples} readings a second apart: {idle[0]:0.0}-{idle[^1]:0.0} MiB, median {idle[IdleSamples / 2]:0.0}"));
             yield return new Figure(Bench, "master_idle_rss_mb", idle[IdleSamples / 2], "MiB");
+
+            // What a user sees of the read models: a job submitted to the idle master, until the job list shows it.
+            using (var client = Client(api, dataDir))
+            {
+                var listed = await ListingDelaysAsync(client, jobs, cancellationToken);
+                yield return new Figure(Bench, "submit_to_listed_ms_p50", listed[listed.Count / 2], "ms");
+                yield return new Figure(Bench, "submit_to_listed_ms_max", listed[^1], "ms");
+            }
         }
         finally
         {
@@ -195,8 +205,27 @@ internal sealed class MasterBench
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
+    /// <summary>
+    /// Submits <see cref="ListingSamples"/> jobs one after the other to a master listing <paramref name="jobs"/> jobs,
+    /// each once the last is listed, and returns the milliseconds from each submission's answer until the list counts
+    /// it, sorted.
+    /// </summary>
+    private static async Task<List<double>> ListingDelaysAsync(HttpClient client, long jobs, CancellationToken cancellationToken)
+    {
+        var delays = new List<double>(ListingSamples);
+        for (var i = 0; i < ListingSamples; i++)
+        {
+            Ok(await client.PostAsJsonAsync("jobs/", new { definition = Job }, cancellationToken), "submitting a job").Dispose();
+            var answered = Stopwatch.GetTimestamp();
+            await WaitForJobsAsync(client, ++jobs, cancellationToken, TimeSpan.FromMilliseconds(2));
+            delays.Add(Stopwatch.GetElapsedTime(answered).TotalMilliseconds);
+        }
+        delays.Sort();
+        return delays;
+    }
+
     /// <summary>Waits until the master serves and its job list holds <paramref name="jobs"/> jobs.</summary>
-    internal static async Task WaitForJobsAsync(HttpClient client, long jobs, CancellationToken cancellationToken)
+    internal static async Task WaitForJobsAsync(HttpClient client, long jobs, CancellationToken cancellationToken, TimeSpan? pollInterval = null)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(RunDeadline.TotalSeconds * Stopwatch.Frequency);
         while (true)
@@ -211,7 +240,7 @@ internal sealed class MasterBench
                 // The master is starting: it serves in a moment.
             }
             if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"the master did not list {jobs} jobs within {RunDeadline}");
-            await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(10), cancellationToken);
         }
     }
 

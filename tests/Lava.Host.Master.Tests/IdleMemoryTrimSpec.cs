@@ -8,6 +8,8 @@ public sealed class IdleMemoryTrimSpec
 {
     private const long Busy = IdleMemoryTrim.QuietBytes;
     private const long Quiet = IdleMemoryTrim.QuietBytes - 1;
+    private const IdleMemoryTrim.TrimScope None = IdleMemoryTrim.TrimScope.None;
+    private const IdleMemoryTrim.TrimScope All = IdleMemoryTrim.TrimScope.HeapsAndMappedImages;
 
     [Fact]
     public void A_spell_must_be_trimmed_on_its_first_quiet_interval_and_never_while_busy()
@@ -15,22 +17,22 @@ public sealed class IdleMemoryTrimSpec
         var policy = new IdleMemoryTrim.TrimPolicy(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.RegrowthBytes);
         long total = 1_000;
         const long Resident = 150L << 20;
-        bool Tick(long allocated, long resident = Resident)
+        IdleMemoryTrim.TrimScope Tick(long allocated, long resident = Resident)
         {
-            var trim = policy.ShouldTrim(total += allocated, resident);
-            if (trim) policy.Trimmed(Resident);
-            return trim;
+            var scope = policy.Next(total += allocated, resident);
+            if (scope != None) policy.Trimmed(Resident);
+            return scope;
         }
 
-        Assert.False(policy.ShouldTrim(total, Resident)); // the baseline
-        Assert.False(Tick(Busy));                          // recovery
-        Assert.True(Tick(Quiet));                          // settled: the start's spell ends
-        Assert.False(Tick(0));
-        Assert.False(Tick(Quiet));
-        Assert.False(Tick(Busy, Resident * 2));            // a burst of submissions
-        Assert.False(Tick(Busy * 4, Resident * 2));
-        Assert.True(Tick(0, Resident * 2));
-        Assert.False(Tick(0));
+        Assert.Equal(None, policy.Next(total, Resident)); // the baseline
+        Assert.Equal(None, Tick(Busy));                   // recovery
+        Assert.Equal(All, Tick(Quiet));                   // settled: the start's spell ends
+        Assert.Equal(None, Tick(0));
+        Assert.Equal(None, Tick(Quiet));
+        Assert.Equal(None, Tick(Busy, Resident * 2));     // a burst of submissions
+        Assert.Equal(None, Tick(Busy * 4, Resident * 2));
+        Assert.Equal(All, Tick(0, Resident * 2));
+        Assert.Equal(None, Tick(0));
     }
 
     [Fact]
@@ -38,14 +40,15 @@ public sealed class IdleMemoryTrimSpec
     {
         var policy = new IdleMemoryTrim.TrimPolicy(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.RegrowthBytes);
         const long After = 150L << 20;
-        Assert.False(policy.ShouldTrim(0, After));
-        Assert.True(policy.ShouldTrim(Quiet, After));
+        Assert.Equal(None, policy.Next(0, After));
+        Assert.Equal(All, policy.Next(Quiet, After));
         policy.Trimmed(After);
 
-        Assert.False(policy.ShouldTrim(2 * Quiet, After + IdleMemoryTrim.RegrowthBytes - 1));
-        Assert.True(policy.ShouldTrim(3 * Quiet, After + IdleMemoryTrim.RegrowthBytes));
+        Assert.Equal(None, policy.Next(2 * Quiet, After + IdleMemoryTrim.RegrowthBytes - 1));
+        // The heaps only: the images an idle master reads back are the ones it runs.
+        Assert.Equal(IdleMemoryTrim.TrimScope.Heaps, policy.Next(3 * Quiet, After + IdleMemoryTrim.RegrowthBytes));
         policy.Trimmed(After + 1);
-        Assert.False(policy.ShouldTrim(4 * Quiet, After + IdleMemoryTrim.RegrowthBytes));
+        Assert.Equal(None, policy.Next(4 * Quiet, After + IdleMemoryTrim.RegrowthBytes));
     }
 
     [Fact]
@@ -53,8 +56,8 @@ public sealed class IdleMemoryTrimSpec
     {
         var policy = new IdleMemoryTrim.TrimPolicy(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.RegrowthBytes);
 
-        Assert.False(policy.ShouldTrim(5, 0));
-        Assert.True(policy.ShouldTrim(5, 0));
+        Assert.Equal(None, policy.Next(5, 0));
+        Assert.Equal(All, policy.Next(5, 0));
     }
 
     [Fact]
@@ -72,7 +75,7 @@ public sealed class IdleMemoryTrimSpec
             var total = totals[Math.Min(reads++, totals.Length - 1)];
             read.Release();
             return total;
-        }, () => 150L << 20, () =>
+        }, () => 150L << 20, _ =>
         {
             Interlocked.Increment(ref trims);
             trimmed.TrySetResult();
@@ -92,5 +95,24 @@ public sealed class IdleMemoryTrimSpec
         await trimmed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await trim.StopAsync(CancellationToken.None);
         Assert.Equal(1, trims);
+    }
+
+    [Fact]
+    public void Paging_out_must_take_the_pages_of_the_mapped_assemblies_out_of_the_process()
+    {
+        var before = MappedFileKiB();
+
+        var advised = IdleMemoryTrim.PageOutMappedImages();
+
+        var after = MappedFileKiB();
+        Assert.True(advised > 0, "no assembly or library mapping was found in /proc/self/maps");
+        // The test host's own assemblies are mapped by no other process: their pages leave it.
+        Assert.True(after < before, $"RssFile {before} KiB before, {after} KiB after");
+    }
+
+    private static long MappedFileKiB()
+    {
+        var line = File.ReadLines("/proc/self/status").Single(l => l.StartsWith("RssFile:", StringComparison.Ordinal));
+        return long.Parse(line["RssFile:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

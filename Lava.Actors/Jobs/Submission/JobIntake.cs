@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Lava.Actors.Jobs.ReadModels;
 using Lava.Actors.Jobs.Scheduling;
 using Lava.Actors.Jobs.Supervision;
 
@@ -87,6 +88,8 @@ public sealed class JobIntake : ReceiveActor
     /// <summary>Answers each submission of the write (all its jobs written, or not), then writes what came meanwhile.</summary>
     private void Finish()
     {
+        // Some of the write committed: the jobs projection reads it at once instead of at its next poll.
+        if (_failed.Count < _writing.Sum(s => s.Jobs.Count)) Context.System.EventStream.Publish(JobEventsJournaled.Instance);
         foreach (var submission in _writing)
         {
             if (submission.Jobs.Select(j => _failed.GetValueOrDefault(j.Id)).FirstOrDefault(c => c is not null) is { } cause)

@@ -5,7 +5,7 @@ namespace Lava.Actors.Jobs.Supervision;
 
 /// <summary>
 /// What a job supervisor journals under <c>job-N</c>. Every event carries its job's id and the tag <see cref="JobEvents.Tag"/>,
-/// so that the read models follow all jobs with one <c>EventsByTag</c> query.
+/// so that the read models follow all jobs by that one tag.
 /// </summary>
 public abstract record JobEvent(long JobId) : ILavaWireMessage, ITaggedEvent
 {

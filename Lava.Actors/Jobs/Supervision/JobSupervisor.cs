@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using Lava.Actors.Jobs.ReadModels;
 using Lava.Actors.Jobs.Running;
 using Lava.Actors.Jobs.Scheduling;
 
@@ -52,6 +53,19 @@ public sealed partial class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// Announces each committed event to the jobs projection (<see cref="JobEventsJournaled"/>): a persist handler runs
+    /// only once the journal has written its event, and it is the only thing that moves the sequence number outside
+    /// recovery. One place for every event this supervisor journals.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var before = LastSequenceNr;
+        var handled = base.AroundReceive(receive, message);
+        if (LastSequenceNr != before && !IsRecovering) Context.System.EventStream.Publish(JobEventsJournaled.Instance);
+        return handled;
+    }
 
     private long JobId => _job.JobId;
 

@@ -31,8 +31,7 @@ public sealed class PostgreSqlOutageSpec : ReadModelSpec
     }
 
     private PostgreSqlOutageSpec(PostgresTestDatabases databases, LabDatabase read, LabDatabase journal, ITestOutputHelper output)
-        // Debug: the restart of the stream after a failure is logged at that level.
-        : base(read, new LavaPersistenceOptions(PersistenceProvider.PostgreSql, journal.ConnectionString) { AutoInitialize = true }, output, "akka.loglevel = DEBUG")
+        : base(read, new LavaPersistenceOptions(PersistenceProvider.PostgreSql, journal.ConnectionString) { AutoInitialize = true }, output)
     {
         _databases = databases;
         _readDatabase = new NpgsqlConnectionStringBuilder(read.ConnectionString).Database ?? "";
@@ -47,7 +46,7 @@ public sealed class PostgreSqlOutageSpec : ReadModelSpec
 
         await OnServerAsync($"ALTER DATABASE {_readDatabase} ALLOW_CONNECTIONS false");
         await OnServerAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_readDatabase}'");
-        await EventFilter.Custom(e => e.Message?.ToString()?.Contains("Restarting graph due to failure", StringComparison.Ordinal) == true)
+        await EventFilter.Custom(e => e.Message?.ToString()?.Contains("could not read the journal or write the tables", StringComparison.Ordinal) == true)
             .ExpectAsync(1, TimeSpan.FromSeconds(30), () => PersistAsync(new JobSubmitted(2, Spec(2)), new JobFinished(1, JobHealth.Complete, "", "", Start.AddMinutes(3))));
         await Assert.ThrowsAnyAsync<Exception>(() => ReadModel.FindAsync(2, Viewer.Anonymous));
 

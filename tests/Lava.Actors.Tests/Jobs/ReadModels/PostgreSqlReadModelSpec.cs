@@ -41,6 +41,9 @@ public sealed class PostgreSqlReadModelSpec : ReadModelSpec
     public Task LiveLists() => Lists_must_filter_by_tag_text_and_health_check_and_the_projection_must_announce_what_it_wrote();
 
     [LabFact]
+    public Task Announced() => The_projection_must_read_announced_writes_at_once_and_the_others_at_its_poll();
+
+    [LabFact]
     public Task JobIds() => Job_ids_must_be_unique_and_consecutive_per_block_across_allocators();
 
     [LabFact]

@@ -33,4 +33,23 @@ public abstract partial class ReadModelSpec
         Assert.Equal([3L], await IdsAsync(new JobQuery(everyone, HealthCheck: true)));
         Assert.Equal([2L, 1L], await IdsAsync(new JobQuery(everyone, HealthCheck: false)));
     }
+
+    protected async Task The_projection_must_read_announced_writes_at_once_and_the_others_at_its_poll()
+    {
+        await PersistAsync(new JobSubmitted(1, Spec(1)));
+        var announcedOnly = await StartProjectionAsync(Settings with { PollInterval = TimeSpan.FromHours(1) });
+        await AwaitJobAsync(1, _ => true); // read when it starts
+
+        // The test's writer announces nothing and the poll is an hour away: only the announcement reads job 2.
+        await PersistAsync(new JobSubmitted(2, Spec(2)));
+        Sys.EventStream.Publish(JobEventsJournaled.Instance);
+        await AwaitJobAsync(2, _ => true);
+        await StopAsync(announcedOnly);
+
+        // Written on another master, say: the poll finds it.
+        await StartProjectionAsync(Settings with { PollInterval = TimeSpan.FromMilliseconds(200) });
+        await PersistAsync(new JobSubmitted(3, Spec(3)));
+        await AwaitJobAsync(3, _ => true);
+        Assert.Equal(3, (await ReadModel.ListAsync(new JobQuery(new Viewer(null, true, [])))).Rows.Count);
+    }
 }

@@ -78,10 +78,10 @@ public abstract partial class ReadModelSpec(LabDatabase database, LavaPersistenc
         Assert.True(await store.TryAddDeviceAsync(new Device(hostname, "qemu", "w1", "", "", DeviceState.Idle, DeviceHealth.Good)));
     }
 
-    protected async Task<IActorRef> StartProjectionAsync()
+    protected async Task<IActorRef> StartProjectionAsync(JobProjectionSettings? settings = null)
     {
         await StoreAsync(); // the tables exist before the projection writes them
-        return Sys.ActorOf(JobsProjection.Props(Database, Settings));
+        return Sys.ActorOf(JobsProjection.Props(Database, settings ?? Settings));
     }
 
     protected async Task StopAsync(IActorRef actor)

@@ -6,6 +6,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Lava.Actors.Jobs;
 using Lava.Actors.Jobs.Running;
+using Lava.Actors.Jobs.ReadModels;
 using Lava.Actors.Jobs.Scheduling;
 using Lava.Actors.Jobs.Submission;
 using Lava.Actors.Jobs.Supervision;
@@ -46,6 +47,20 @@ public sealed class JobIntakeSpec : SupervisorTestKit
         Assert.Equal(
             [1L, 10L, 11L],
             new[] { await Scheduler.ExpectMsgAsync<JobQueued>(), await Scheduler.ExpectMsgAsync<JobQueued>(), await Scheduler.ExpectMsgAsync<JobQueued>() }.Select(q => q.Spec.Id));
+    }
+
+    [Fact]
+    public async Task A_committed_write_must_be_announced_to_the_jobs_projection_of_this_node()
+    {
+        var announcements = CreateTestProbe();
+        Sys.EventStream.Subscribe(announcements, typeof(JobEventsJournaled));
+        var intake = Sys.ActorOf(JobIntake.Props(() => Scheduler.Ref));
+
+        intake.Tell(new JournalJobs([SupervisedJobs.Spec(5), SupervisedJobs.Spec(6)]), TestActor);
+
+        await announcements.ExpectMsgAsync<JobEventsJournaled>();
+        Assert.Equal((1L, 1L), (await SequenceNrOfAsync("job-5"), await SequenceNrOfAsync("job-6"))); // announced once committed
+        Assert.Equal([5L, 6L], (await ExpectMsgAsync<JobsJournaled>()).JobIds);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Akka.Cluster.Sharding;
 using Lava.Actors.Jobs;
 using Lava.Actors.Jobs.Logs;
+using Lava.Actors.Jobs.ReadModels;
 using Lava.Actors.Jobs.Running;
 using Lava.Actors.Jobs.Scheduling;
 using Lava.Actors.Jobs.Supervision;
@@ -30,6 +31,18 @@ public sealed class JobSupervisorSpec : SupervisorTestKit
         var queued = (await Scheduler.ExpectMsgAsync<JobQueued>()).Spec; // replayed from the journal
         Assert.Equal((1L, "job 1", SupervisedJobs.Spec(1).Definition), (queued.Id, queued.Description, queued.Definition));
         Assert.Equal(JobState.Submitted, (await StatusAsync(supervisor)).State);
+    }
+
+    [Fact]
+    public async Task Each_event_is_announced_to_the_jobs_projection_once_the_journal_holds_it()
+    {
+        var announcements = CreateTestProbe();
+        Sys.EventStream.Subscribe(announcements, typeof(JobEventsJournaled));
+
+        await ScheduleAsync(4); // submitted, then scheduled
+
+        await announcements.ExpectMsgAsync<JobEventsJournaled>();
+        await announcements.ExpectMsgAsync<JobEventsJournaled>();
     }
 
     [Fact]
