@@ -34,7 +34,7 @@ public sealed class JobSupervisorSpec : SupervisorTestKit
     }
 
     [Fact]
-    public async Task Each_event_is_announced_to_the_jobs_projection_once_the_journal_holds_it()
+    public async Task Each_journaled_event_is_announced_to_the_jobs_projection()
     {
         var announcements = CreateTestProbe();
         Sys.EventStream.Subscribe(announcements, typeof(JobEventsJournaled));
